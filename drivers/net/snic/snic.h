@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+#ifndef SNIC_H
+#define SNIC_H
+
+/*
+ * net_snic internals shared by the PMD's files. Not installed.
+ *
+ * Objects:
+ *   struct snic_switch  one eswitch (one net_snic vdev): ports, the
+ *                       forwarding table, shared counters, RCU, mempool.
+ *   struct snic_port    one ethdev (uplink or VF representor) and the
+ *                       underlying DPDK port it owns.
+ *   struct rte_flow     one rule: forwarding (in a snic_tbl) or ACL.
+ *   struct snic_actions a rule's compiled actions, run by snic_actions_run().
+ *
+ * Locking: control operations (rte_flow, ethdev ops) take sw->lock; the
+ * datapath (snic_nic_iter) never locks and reads only RCU-protected
+ * snapshots. Only one thread runs the datapath of a switch at a time (a DPDK
+ * service without MT_SAFE, or rte_service_run_iter_on_app_lcore()), so it is
+ * RCU reader 0 and the sole writer of datapath counters.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_ethdev.h>
+#include <rte_flow.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "nf_pkt.h"
+#include "rte_pmd_snic.h"
+
+#define SNIC_MAX_PORTS 64   /* uplink + up to 63 representors */
+#define SNIC_MAX_QUEUES 4   /* rx/tx queues per snic port */
+#define SNIC_BURST 32
+#define SNIC_TXBUF 64
+#define SNIC_FLOW_MAGIC 0x534e4943u
+#define SNIC_HANDLE_MAGIC 0x534e4948u
+
+extern int snic_logtype;
+#define SNIC_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, snic_logtype, "net_snic: " fmt "\n", \
+		##__VA_ARGS__)
+
+/* ------------------------------------------------------------ counters */
+
+/* A hit counter written by the datapath only; readers subtract the base
+ * recorded at the last reset, so a reset never races with an increment. */
+struct snic_counter {
+	uint64_t hits;
+	uint64_t bytes;
+	uint64_t base_hits;
+	uint64_t base_bytes;
+};
+
+static inline void
+snic_counter_add(struct snic_counter *c, uint32_t bytes)
+{
+	__atomic_store_n(&c->hits, c->hits + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->bytes, c->bytes + bytes, __ATOMIC_RELAXED);
+}
+
+/* Indirect COUNT action handle (N-11). */
+struct rte_flow_action_handle {
+	uint32_t magic;
+	uint32_t refcnt;          /* rules using it; destroy refused while > 0 */
+	struct snic_switch *sw;
+	struct snic_counter cnt;
+};
+
+/* ------------------------------------------------------------- actions */
+
+/* Action flags, in the order the datapath applies them (docs/snic.md
+ * "Action order"), whatever their order in the rule. */
+#define SNIC_A_COUNT        (1u << 0)
+#define SNIC_A_SAMPLE       (1u << 1)  /* mirror the packet as received */
+#define SNIC_A_DECAP        (1u << 2)
+#define SNIC_A_POP_VLAN     (1u << 3)
+#define SNIC_A_SET_MAC_SRC  (1u << 4)
+#define SNIC_A_SET_MAC_DST  (1u << 5)
+#define SNIC_A_SET_IP_SRC   (1u << 6)
+#define SNIC_A_SET_IP_DST   (1u << 7)
+#define SNIC_A_DEC_TTL      (1u << 8)
+#define SNIC_A_MOD_DSCP     (1u << 9)  /* MODIFY_FIELD IPV4/IPV6_DSCP */
+#define SNIC_A_PUSH_VLAN    (1u << 10)
+#define SNIC_A_SET_VID      (1u << 11)
+#define SNIC_A_SET_PCP      (1u << 12)
+#define SNIC_A_ENCAP        (1u << 13)
+#define SNIC_A_MOD_RSVD0    (1u << 14) /* MODIFY_FIELD VXLAN_RSVD0 */
+#define SNIC_A_SET_TAG      (1u << 15)
+#define SNIC_A_PORT         (1u << 16) /* fate: to out_port */
+#define SNIC_A_DROP         (1u << 17) /* fate: drop */
+#define SNIC_A_UPCALL       (1u << 18) /* fate: to software (ACL only) */
+#define SNIC_A_SHARED_CNT   (1u << 19) /* INDIRECT count handle */
+#define SNIC_A_SET_IP6      (1u << 20) /* SET_IP_* addresses are IPv6 */
+
+#define SNIC_A_REWRITE (SNIC_A_DECAP | SNIC_A_POP_VLAN | SNIC_A_SET_MAC_SRC | \
+	SNIC_A_SET_MAC_DST | SNIC_A_SET_IP_SRC | SNIC_A_SET_IP_DST | \
+	SNIC_A_DEC_TTL | SNIC_A_MOD_DSCP | SNIC_A_PUSH_VLAN | SNIC_A_SET_VID | \
+	SNIC_A_SET_PCP | SNIC_A_ENCAP | SNIC_A_MOD_RSVD0)
+#define SNIC_A_FATE (SNIC_A_PORT | SNIC_A_DROP | SNIC_A_UPCALL)
+
+/* A VXLAN encapsulation: the outer headers, ready to prepend. */
+struct snic_encap {
+	uint8_t len;          /* 50, 54 (VLAN), 70 or 74 */
+	uint8_t l3_off;       /* outer IP header offset in hdr */
+	uint8_t l4_off;       /* outer UDP header offset in hdr */
+	uint8_t ipv6;         /* outer is IPv6 */
+	uint8_t hash_sport;   /* UDP source port 0 in the definition: N-7 */
+	uint8_t hdr[79];
+};
+
+/* One MODIFY_FIELD action. */
+struct snic_modify {
+	uint8_t op;           /* enum rte_flow_modify_op */
+	uint8_t offset;       /* bits to skip from the field's LSB */
+	uint8_t width;        /* bits */
+	uint32_t value;       /* right-aligned, width bits */
+};
+
+/* Rewrite parameters, allocated only for rules that rewrite. */
+struct snic_rewrite {
+	struct rte_ether_addr mac_src;
+	struct rte_ether_addr mac_dst;
+	rte_be16_t push_tpid;
+	uint16_t vid;             /* host order, 12 bits */
+	uint8_t pcp;
+	uint8_t ip_src[16];       /* IPv4 in the first 4 bytes */
+	uint8_t ip_dst[16];
+	struct snic_modify dscp;
+	struct snic_modify rsvd0;
+	struct snic_encap *encap; /* SNIC_A_ENCAP */
+};
+
+/* SAMPLE (mirror) sub-actions: [VXLAN_ENCAP] PORT_ID, ratio 1 in N. */
+struct snic_sample {
+	uint32_t ratio;
+	uint32_t seen;            /* datapath-only */
+	uint16_t out_port;        /* switch-local index */
+	struct snic_encap *encap; /* NULL: local mirror */
+};
+
+struct snic_actions {
+	uint32_t flags;           /* SNIC_A_* */
+	uint16_t out_port;        /* switch-local index (SNIC_A_PORT) */
+	uint16_t tag;             /* SET_TAG: index << 8 | data */
+	struct rte_flow_action_handle *shared; /* SNIC_A_SHARED_CNT */
+	struct snic_rewrite *rw;  /* NULL when no rewrite */
+	struct snic_sample *sample;
+};
+
+/* ---------------------------------------------------------- rules */
+
+enum snic_dir { SNIC_DIR_IN = 0, SNIC_DIR_OUT = 1 };
+
+/* An ACL rule's match (only ACL rules keep key and mask; forwarding rules
+ * keep theirs in the rte_hash key store). */
+struct snic_acl_match {
+	struct nf_flow_key key;   /* already masked */
+	struct nf_flow_key mask;
+};
+
+struct snic_tbl;
+
+struct rte_flow {
+	TAILQ_ENTRY(rte_flow) next; /* port's rule list, control only */
+	uint32_t magic;
+	uint64_t seq;             /* creation order, for dump cursors */
+	uint8_t type;             /* RTE_PMD_SNIC_FLOW_TYPE_* */
+	uint8_t dir;              /* ACL: enum snic_dir */
+	uint16_t group;           /* ACL group */
+	uint32_t priority;
+	int32_t pos;              /* forwarding: key position in tbl->h */
+	struct snic_port *port;
+	struct snic_tbl *tbl;     /* forwarding table holding it */
+	struct snic_acl_match *acl; /* ACL rules only */
+	struct snic_counter cnt;
+	struct snic_actions act;
+};
+TAILQ_HEAD(snic_flow_list, rte_flow);
+
+/* One tuple of the tuple-space forwarding table: rules of one mask and one
+ * priority, in an rte_hash keyed by the masked nf_flow_key. The hash is
+ * replaced by a bigger copy when full (h is read once per burst). */
+struct snic_tbl {
+	struct nf_flow_key mask;
+	uint32_t priority;
+	uint32_t n_rules;
+	uint32_t capacity;
+	uint32_t id;
+	struct rte_hash *h;
+};
+
+/* Immutable snapshot of the tables, ordered by priority (0 first). */
+struct snic_tbl_set {
+	uint32_t n;
+	struct snic_tbl *t[];
+};
+
+/* Immutable snapshot of one port-direction ACL, ordered by group then
+ * priority then creation. */
+struct snic_acl_set {
+	uint32_t n;
+	struct rte_flow *r[];
+};
+
+/* ---------------------------------------------------------- ports */
+
+/* Why the NIC did not forward a packet (xstats "miss_<name>"). */
+enum snic_miss {
+	SNIC_MISS_NOT_OFFLOADABLE, /* N-3: ARP, ICMP, multicast, ... */
+	SNIC_MISS_NO_RULE,
+	SNIC_MISS_ACL_UPCALL,
+	SNIC_MISS_MTU,
+	SNIC_MISS_TTL,
+	SNIC_MISS_MAX
+};
+
+/* Why the NIC dropped a packet, besides malformed ones. */
+enum snic_drop {
+	SNIC_DROP_RULE,          /* DROP action (forwarding or ACL) */
+	SNIC_DROP_UPCALL_FULL,   /* upcall ring overflow */
+	SNIC_DROP_TX_FULL,       /* underlying tx refused */
+	SNIC_DROP_NO_HEADROOM,   /* no room to push headers */
+	SNIC_DROP_NO_MBUF,       /* mirror copy failed */
+	SNIC_DROP_PORT_DOWN,     /* destination port stopped */
+	SNIC_DROP_MAX
+};
+
+/* Datapath counters of a port (as ingress port), written by the NIC only. */
+struct snic_port_dp_stats {
+	uint64_t rx_pkts;        /* from the underlying port */
+	uint64_t rx_bytes;
+	uint64_t hw_fwd;         /* forwarded by a rule */
+	uint64_t tx_pkts;        /* sent on the underlying port */
+	uint64_t tx_bytes;
+	uint64_t malformed[NF_PKT_ERR_MAX];
+	uint64_t miss[SNIC_MISS_MAX];
+	uint64_t drop[SNIC_DROP_MAX];
+};
+
+struct snic_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[SNIC_TXBUF];
+};
+
+struct snic_switch;
+
+struct snic_port {
+	struct snic_switch *sw;
+	struct rte_eth_dev *dev;
+	uint16_t port_id;         /* ethdev port id */
+	uint16_t index;           /* switch-local: 0 uplink, 1.. VFs */
+	uint16_t phys;            /* underlying ethdev port id */
+	bool is_uplink;
+	bool started;             /* read by the datapath (atomic) */
+	bool phys_started;
+	uint16_t mtu;
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	struct rte_ether_addr mac;
+	struct rte_ring *upcall[SNIC_MAX_QUEUES]; /* NIC → app, SP/SC */
+	struct rte_ring *inject;  /* app tx → NIC, MP/SC */
+	struct snic_acl_set *acl[2]; /* RCU snapshots, by enum snic_dir */
+	uint32_t acl_count[2][RTE_PMD_SNIC_ACL_GROUPS];
+	struct snic_flow_list flows; /* rules created on this port */
+	uint32_t nb_flows;
+	struct snic_txbuf txb;    /* NIC datapath only */
+	struct snic_port_dp_stats dp;
+	/* application side, per queue */
+	uint64_t app_rx_pkts[SNIC_MAX_QUEUES];
+	uint64_t app_rx_bytes[SNIC_MAX_QUEUES];
+	uint64_t app_tx_pkts[SNIC_MAX_QUEUES];
+	uint64_t app_tx_bytes[SNIC_MAX_QUEUES];
+	uint64_t app_tx_full[SNIC_MAX_QUEUES];
+	char name[RTE_ETH_NAME_MAX_LEN];
+};
+
+struct snic_switch {
+	char name[RTE_ETH_NAME_MAX_LEN];
+	pthread_mutex_t lock;     /* control path only */
+	uint16_t nb_ports;
+	uint16_t domain_id;
+	struct snic_port *ports[SNIC_MAX_PORTS];
+	uint16_t phys_id[SNIC_MAX_PORTS];  /* underlying ports, by index */
+	bool phys_owned[SNIC_MAX_PORTS];
+	struct rte_mempool *pool; /* underlying rx, mirror copies */
+	uint32_t service_id;
+	bool inline_mode;
+	bool service_registered;
+	uint32_t upcall_size;
+	struct rte_rcu_qsbr *rcu;
+	struct rte_rcu_qsbr_dq *dq;
+	struct snic_tbl_set *tbls; /* RCU snapshot */
+	uint32_t next_tbl_id;
+	uint64_t next_seq;
+	uint32_t nb_fwd_rules;
+	uint32_t max_rules;       /* forwarding rules, devarg max_rules */
+	struct rte_flow_action_handle *handles[RTE_PMD_SNIC_MAX_HANDLES];
+	TAILQ_ENTRY(snic_switch) next;
+};
+
+TAILQ_HEAD(snic_switch_list, snic_switch);
+extern struct snic_switch_list snic_switches; /* guarded by snic_list_lock */
+extern pthread_mutex_t snic_list_lock;
+
+/* ---------------------------------------------------------- functions */
+
+/* snic_ethdev.c */
+struct snic_port *snic_port_by_ethdev(uint16_t port_id);
+
+/* An application rx or tx queue of a snic port. */
+struct snic_queue {
+	struct snic_port *port;
+	uint16_t qid;
+};
+
+/* snic_rxtx.c: the NIC datapath */
+int32_t snic_nic_iter(void *sw);
+uint16_t snic_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
+uint16_t snic_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
+
+/* snic_flow_parse.c: items → key/mask (table-driven) */
+struct snic_match {
+	struct nf_flow_key key;   /* masked */
+	struct nf_flow_key mask;
+};
+int snic_items_parse(struct snic_port *port, const struct rte_flow_item *items,
+		     uint32_t type, struct snic_match *m,
+		     struct rte_flow_error *err);
+
+/* snic_flow_actions.c: actions → struct snic_actions (table-driven) */
+int snic_actions_parse(struct snic_port *port,
+		       const struct rte_flow_action *actions, uint32_t type,
+		       enum snic_dir dir, const struct snic_match *m,
+		       struct snic_actions *a, struct rte_flow_error *err);
+void snic_actions_release(struct snic_actions *a); /* frees rw/sample/encap,
+						      * drops handle ref */
+int snic_encap_parse(const struct rte_flow_item *def, struct snic_encap **out,
+		     const struct rte_flow_action *act, struct rte_flow_error *err);
+
+/* snic_action.c: apply compiled actions to a packet (datapath) */
+enum snic_verdict {
+	SNIC_V_FWD,       /* send to a->out_port (through its egress ACL) */
+	SNIC_V_DROP,      /* drop, count SNIC_DROP_RULE */
+	SNIC_V_UPCALL,    /* to software */
+	SNIC_V_CONTINUE,  /* ACL without fate: go on */
+	SNIC_V_MISS_MTU,  /* not forwarded: too big for the egress MTU */
+	SNIC_V_MISS_TTL,  /* not forwarded: TTL would expire */
+	SNIC_V_ERR_HEADROOM,
+};
+/* Bytes a packet grows (or shrinks, negative) under these actions. */
+int snic_actions_len_delta(const struct snic_actions *a,
+			   const struct nf_flow_key *key,
+			   const struct nf_pkt_layout *lay);
+/* Apply a's rewrites to m (key/lay describe m and are updated for the
+ * result where cheap: tag). Returns SNIC_V_* (never SNIC_V_MISS_*: the
+ * caller checks MTU/TTL before, with snic_actions_precheck). */
+int snic_actions_apply(const struct snic_actions *a, struct rte_mbuf *m,
+		       struct nf_flow_key *key, struct nf_pkt_layout *lay);
+/* SNIC_V_FWD if a may be applied to this packet, or SNIC_V_MISS_MTU /
+ * SNIC_V_MISS_TTL. */
+int snic_actions_precheck(const struct snic_switch *sw,
+			  const struct snic_actions *a, const struct rte_mbuf *m,
+			  const struct nf_flow_key *key,
+			  const struct nf_pkt_layout *lay);
+/* Prepend e's headers to m, fill lengths, checksum and the N-7 source port
+ * (computed from inner, the key of the packet being encapsulated). */
+int snic_encap_apply(const struct snic_encap *e, struct rte_mbuf *m,
+		     const struct nf_flow_key *inner);
+
+/* snic_table.c: tuple-space forwarding table */
+int snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
+		    const struct snic_match *m, struct rte_flow_error *err);
+void snic_tbl_remove(struct snic_switch *sw, struct rte_flow *f);
+/* Look up n keys; rules[i] = best rule or NULL. Datapath. */
+void snic_tbl_lookup(const struct snic_switch *sw,
+		     const struct nf_flow_key *keys, uint32_t n,
+		     struct rte_flow **rules);
+/* Masked key of a forwarding rule (from the hash key store), for dump. */
+int snic_tbl_rule_match(const struct rte_flow *f, struct snic_match *m);
+
+/* snic_rxtx.c: count, mirror and rewrite for one matched rule; returns
+ * SNIC_V_* (MISS_* when the packet must go to software unmodified). */
+int snic_rule_exec(struct snic_switch *sw, struct rte_flow *f,
+		   struct rte_mbuf *m, struct nf_flow_key *key,
+		   struct nf_pkt_layout *lay);
+
+/* snic_acl.c */
+int snic_acl_insert(struct snic_port *port, struct rte_flow *f,
+		    struct rte_flow_error *err);
+void snic_acl_remove(struct snic_port *port, struct rte_flow *f);
+/* Run the ACL of port/dir on one packet. Returns SNIC_V_* (CONTINUE when
+ * no rule had a fate); may rewrite m and set key->tag. */
+int snic_acl_run(struct snic_port *port, enum snic_dir dir,
+		 struct rte_mbuf *m, struct nf_flow_key *key,
+		 struct nf_pkt_layout *lay, uint16_t *out_port);
+
+/* snic_rcu.c: deferred free after a grace period */
+int snic_rcu_init(struct snic_switch *sw);
+void snic_rcu_fini(struct snic_switch *sw);
+/* Free ptr (with free()) once no datapath reader can see it; if h is not
+ * NULL, also release key slot pos of hash h. */
+void snic_defer_free(struct snic_switch *sw, void *ptr, struct rte_hash *h,
+		     int32_t pos);
+/* Free an rte_hash once readers are done. */
+void snic_defer_hash_free(struct snic_switch *sw, struct rte_hash *h);
+/* Call fn(ptr) once readers are done. */
+void snic_defer_call(struct snic_switch *sw, void (*fn)(void *), void *ptr);
+void snic_rcu_sync(struct snic_switch *sw);
+
+/* snic_flow.c */
+extern const struct rte_flow_ops snic_flow_ops;
+/* rte_flow_error_set() with a formatted message kept in a per-thread
+ * buffer (valid until the thread's next error). Returns -code. */
+int snic_err(struct rte_flow_error *err, int code,
+	     enum rte_flow_error_type type, const void *cause,
+	     const char *fmt, ...) __rte_format_printf(5, 6);
+void snic_flow_flush_port(struct snic_port *port);
+
+/* snic_dump.c: rule → items/actions (canonical layout) */
+struct snic_dump_buf;
+int snic_dump_rule(const struct rte_flow *f, struct snic_dump_buf **buf,
+		   const struct rte_flow_item **pattern,
+		   const struct rte_flow_action **actions);
+void snic_dump_buf_free(struct snic_dump_buf *buf);
+
+/* Switch-local index → port (NULL if absent). */
+static inline struct snic_port *
+snic_port_get(const struct snic_switch *sw, uint16_t index)
+{
+	return index < sw->nb_ports ? sw->ports[index] : NULL;
+}
+
+#endif /* SNIC_H */

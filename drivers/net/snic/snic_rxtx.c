@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * The NIC datapath (N-1, N-2, N-3, N-9).
+ *
+ * One iteration of the NIC, for every started port P:
+ *   underlying rx of P → parse (malformed: counted per reason, dropped)
+ *     → P's ingress ACL → forwarding table (IPv4/IPv6 TCP/UDP unicast only)
+ *     → the rule's actions → destination's egress ACL → destination's tx
+ *   a miss → P's upcall ring, unmodified (the app's rx_burst on P)
+ *   the app's tx_burst on P (P's inject ring) → P's egress ACL → P's tx
+ * Bursts of 32 throughout; transmit buffers per destination are flushed at
+ * the end of the iteration. Nothing here locks or allocates, except the copy
+ * a mirror (SAMPLE) makes from the NIC's mempool.
+ *
+ * The iteration is a DPDK service without MT_SAFE: a service lcore (the
+ * NIC's CPU) runs it, or, in inline mode, rx_burst/tx_burst run it through
+ * rte_service_run_iter_on_app_lcore(), which lets only one thread in. So the
+ * datapath is single-threaded per switch: plain counters, SP/SC rings.
+ */
+
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+#include <rte_service.h>
+
+#include "snic.h"
+
+struct snic_burst {
+	uint16_t n;
+	struct rte_mbuf *pkts[SNIC_BURST];
+	struct nf_flow_key keys[SNIC_BURST];
+	struct nf_pkt_layout lays[SNIC_BURST];
+};
+
+static inline bool
+snic_port_running(const struct snic_port *p)
+{
+	return p != NULL && __atomic_load_n(&p->started, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+snic_drop(struct snic_port *p, enum snic_drop why, struct rte_mbuf *m)
+{
+	p->dp.drop[why]++;
+	rte_pktmbuf_free(m);
+}
+
+static void
+snic_txb_flush(struct snic_port *d)
+{
+	struct snic_txbuf *b = &d->txb;
+	uint16_t sent;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(d->phys, 0, b->pkts, b->n);
+	for (uint16_t i = 0; i < sent; i++)
+		d->dp.tx_bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	d->dp.tx_pkts += sent;
+	for (uint16_t i = sent; i < b->n; i++)
+		snic_drop(d, SNIC_DROP_TX_FULL, b->pkts[i]);
+	b->n = 0;
+}
+
+static inline void
+snic_txb_push(struct snic_port *d, struct rte_mbuf *m)
+{
+	if (d->txb.n == SNIC_TXBUF)
+		snic_txb_flush(d);
+	d->txb.pkts[d->txb.n++] = m;
+}
+
+/* N-2: a miss goes to P's rx, as received; N-10: with its tag. */
+static void
+snic_upcall(struct snic_port *p, enum snic_miss why, struct rte_mbuf *m,
+	    const struct nf_flow_key *key)
+{
+	uint32_t q = 0;
+
+	p->dp.miss[why]++;
+	*RTE_MBUF_DYNFIELD(m, RTE_PMD_SNIC_TAG_OFFSET, uint32_t *) =
+		(key != NULL && (key->flags & NF_KEY_F_TAG)) ? key->tag : 0;
+	if (p->nb_rxq > 1 && key != NULL)
+		q = nf_pkt_sym_hash(key) % p->nb_rxq;
+	if (p->upcall[q] == NULL ||
+	    rte_ring_sp_enqueue(p->upcall[q], m) != 0)
+		snic_drop(p, SNIC_DROP_UPCALL_FULL, m);
+}
+
+static void
+snic_mirror(struct snic_switch *sw, struct snic_port *p,
+	    struct snic_sample *s, struct rte_mbuf *m,
+	    const struct nf_flow_key *key)
+{
+	struct snic_port *d = snic_port_get(sw, s->out_port);
+	struct rte_mbuf *c;
+
+	if (++s->seen < s->ratio)
+		return;
+	s->seen = 0;
+	if (!snic_port_running(d)) {
+		p->dp.drop[SNIC_DROP_PORT_DOWN]++;
+		return;
+	}
+	c = rte_pktmbuf_copy(m, sw->pool, 0, UINT32_MAX);
+	if (c == NULL) {
+		p->dp.drop[SNIC_DROP_NO_MBUF]++;
+		return;
+	}
+	if (s->encap != NULL && snic_encap_apply(s->encap, c, key) != 0) {
+		snic_drop(p, SNIC_DROP_NO_HEADROOM, c);
+		return;
+	}
+	snic_txb_push(d, c);
+}
+
+int
+snic_rule_exec(struct snic_switch *sw, struct rte_flow *f, struct rte_mbuf *m,
+	       struct nf_flow_key *key, struct nf_pkt_layout *lay)
+{
+	const struct snic_actions *a = &f->act;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	int v;
+
+	/* Decide before touching the packet: what goes to software must
+	 * arrive there unmodified (N-2). */
+	if (a->flags & (SNIC_A_PORT | SNIC_A_DEC_TTL)) {
+		v = snic_actions_precheck(sw, a, m, key, lay);
+		if (v != SNIC_V_FWD)
+			return v;
+	}
+	if (a->flags & SNIC_A_COUNT)
+		snic_counter_add(&f->cnt, len);
+	if (a->flags & SNIC_A_SHARED_CNT)
+		snic_counter_add(&a->shared->cnt, len);
+	if (a->flags & SNIC_A_SAMPLE)
+		snic_mirror(sw, f->port, a->sample, m, key);
+	return snic_actions_apply(a, m, key, lay);
+}
+
+/* Send m, forwarded from ingress port p, to port index out through the
+ * destination's egress ACL. */
+static void
+snic_emit(struct snic_switch *sw, struct snic_port *p, uint16_t out,
+	  struct rte_mbuf *m, const struct nf_flow_key *key)
+{
+	struct snic_port *d = snic_port_get(sw, out);
+	struct nf_flow_key k2;
+	struct nf_pkt_layout l2;
+	uint16_t redirect = out;
+	int v;
+
+	if (!snic_port_running(d)) {
+		snic_drop(p, SNIC_DROP_PORT_DOWN, m);
+		return;
+	}
+	if (d->acl[SNIC_DIR_OUT] != NULL &&
+	    nf_pkt_parse(m, p->index, &k2, &l2) == NF_PKT_OK) {
+		k2.tag = key->tag;
+		k2.flags |= key->flags & NF_KEY_F_TAG;
+		v = snic_acl_run(d, SNIC_DIR_OUT, m, &k2, &l2, &redirect);
+		switch (v) {
+		case SNIC_V_DROP:
+			snic_drop(p, SNIC_DROP_RULE, m);
+			return;
+		case SNIC_V_UPCALL:
+			snic_upcall(p, SNIC_MISS_ACL_UPCALL, m, &k2);
+			return;
+		case SNIC_V_MISS_MTU:
+		case SNIC_V_MISS_TTL:
+			snic_upcall(p, v == SNIC_V_MISS_MTU ? SNIC_MISS_MTU :
+				    SNIC_MISS_TTL, m, &k2);
+			return;
+		case SNIC_V_ERR_HEADROOM:
+			snic_drop(p, SNIC_DROP_NO_HEADROOM, m);
+			return;
+		case SNIC_V_FWD:
+			d = snic_port_get(sw, redirect);
+			if (!snic_port_running(d)) {
+				snic_drop(p, SNIC_DROP_PORT_DOWN, m);
+				return;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	snic_txb_push(d, m);
+}
+
+/* Act on a verdict for packet i of b; returns true when the packet left. */
+static bool
+snic_verdict(struct snic_switch *sw, struct snic_port *p, int v,
+	     uint16_t out, struct rte_mbuf *m, const struct nf_flow_key *key)
+{
+	switch (v) {
+	case SNIC_V_CONTINUE:
+		return false;
+	case SNIC_V_FWD:
+		p->dp.hw_fwd++;
+		snic_emit(sw, p, out, m, key);
+		break;
+	case SNIC_V_DROP:
+		snic_drop(p, SNIC_DROP_RULE, m);
+		break;
+	case SNIC_V_UPCALL:
+		snic_upcall(p, SNIC_MISS_ACL_UPCALL, m, key);
+		break;
+	case SNIC_V_MISS_MTU:
+		snic_upcall(p, SNIC_MISS_MTU, m, key);
+		break;
+	case SNIC_V_MISS_TTL:
+		snic_upcall(p, SNIC_MISS_TTL, m, key);
+		break;
+	default:
+		snic_drop(p, SNIC_DROP_NO_HEADROOM, m);
+		break;
+	}
+	return true;
+}
+
+static inline void
+snic_burst_keep(struct snic_burst *b, uint16_t i)
+{
+	uint16_t j = b->n++;
+
+	if (j == i)
+		return;
+	b->pkts[j] = b->pkts[i];
+	b->keys[j] = b->keys[i];
+	b->lays[j] = b->lays[i];
+}
+
+static void
+snic_parse_burst(struct snic_port *p, struct rte_mbuf **pkts, uint16_t n,
+		 struct snic_burst *b)
+{
+	b->n = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		int rc;
+
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
+		p->dp.rx_bytes += rte_pktmbuf_pkt_len(m);
+		rc = nf_pkt_parse(m, p->index, &b->keys[b->n], &b->lays[b->n]);
+		if (unlikely(rc != NF_PKT_OK)) {
+			p->dp.malformed[rc]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		b->pkts[b->n++] = m;
+	}
+	p->dp.rx_pkts += n;
+}
+
+static void
+snic_dp_rx(struct snic_switch *sw, struct snic_port *p,
+	   struct rte_mbuf **pkts, uint16_t n)
+{
+	struct snic_burst b;
+	struct rte_flow *rules[SNIC_BURST];
+	uint16_t cnt, out;
+
+	snic_parse_burst(p, pkts, n, &b);
+	/* Ingress ACL, then N-3: only IPv4/IPv6 TCP/UDP unicast may be
+	 * forwarded by a rule; the rest goes to software. */
+	cnt = b.n;
+	b.n = 0;
+	for (uint16_t i = 0; i < cnt; i++) {
+		struct rte_mbuf *m = b.pkts[i];
+		struct nf_flow_key *k = &b.keys[i];
+
+		if (p->acl[SNIC_DIR_IN] != NULL) {
+			int v = snic_acl_run(p, SNIC_DIR_IN, m, k, &b.lays[i],
+					     &out);
+			if (snic_verdict(sw, p, v, out, m, k))
+				continue;
+		}
+		if (!nf_pkt_offloadable(k)) {
+			snic_upcall(p, SNIC_MISS_NOT_OFFLOADABLE, m, k);
+			continue;
+		}
+		snic_burst_keep(&b, i);
+	}
+	if (b.n == 0)
+		return;
+	snic_tbl_lookup(sw, b.keys, b.n, rules);
+	for (uint16_t i = 0; i < b.n; i++) {
+		struct rte_mbuf *m = b.pkts[i];
+		int v;
+
+		if (rules[i] == NULL) {
+			snic_upcall(p, SNIC_MISS_NO_RULE, m, &b.keys[i]);
+			continue;
+		}
+		v = snic_rule_exec(sw, rules[i], m, &b.keys[i], &b.lays[i]);
+		snic_verdict(sw, p, v, rules[i]->act.out_port, m, &b.keys[i]);
+	}
+}
+
+/* Packets the application sent on P: P's egress ACL, then out. */
+static void
+snic_dp_app_tx(struct snic_switch *sw, struct snic_port *p,
+	       struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct nf_flow_key k;
+		struct nf_pkt_layout l;
+		uint16_t out = p->index;
+		int v;
+
+		if (p->acl[SNIC_DIR_OUT] == NULL ||
+		    nf_pkt_parse(m, p->index, &k, &l) != NF_PKT_OK) {
+			snic_txb_push(p, m);
+			continue;
+		}
+		v = snic_acl_run(p, SNIC_DIR_OUT, m, &k, &l, &out);
+		if (v == SNIC_V_CONTINUE) {
+			snic_txb_push(p, m);
+		} else if (v == SNIC_V_FWD) {
+			struct snic_port *d = snic_port_get(sw, out);
+
+			if (snic_port_running(d))
+				snic_txb_push(d, m);
+			else
+				snic_drop(p, SNIC_DROP_PORT_DOWN, m);
+		} else {
+			snic_verdict(sw, p, v, out, m, &k);
+		}
+	}
+}
+
+int32_t
+snic_nic_iter(void *arg)
+{
+	struct snic_switch *sw = arg;
+	struct rte_mbuf *pkts[SNIC_BURST];
+	uint32_t work = 0;
+
+	rte_rcu_qsbr_thread_online(sw->rcu, 0);
+	for (uint16_t i = 0; i < sw->nb_ports; i++) {
+		struct snic_port *p = sw->ports[i];
+		uint16_t n;
+
+		if (!snic_port_running(p))
+			continue;
+		n = rte_eth_rx_burst(p->phys, 0, pkts, SNIC_BURST);
+		if (n > 0)
+			snic_dp_rx(sw, p, pkts, n);
+		work += n;
+		n = rte_ring_sc_dequeue_burst(p->inject, (void **)pkts,
+					      SNIC_BURST, NULL);
+		if (n > 0)
+			snic_dp_app_tx(sw, p, pkts, n);
+		work += n;
+	}
+	for (uint16_t i = 0; i < sw->nb_ports; i++)
+		if (sw->ports[i] != NULL)
+			snic_txb_flush(sw->ports[i]);
+	rte_rcu_qsbr_quiescent(sw->rcu, 0);
+	rte_rcu_qsbr_thread_offline(sw->rcu, 0);
+	return work > 0 ? 0 : -EAGAIN;
+}
+
+uint16_t
+snic_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct snic_queue *rxq = q;
+	struct snic_port *p = rxq->port;
+	uint64_t bytes = 0;
+	uint16_t got;
+
+	if (p->sw->inline_mode)
+		rte_service_run_iter_on_app_lcore(p->sw->service_id, 1);
+	got = rte_ring_sc_dequeue_burst(p->upcall[rxq->qid], (void **)pkts, n,
+					NULL);
+	for (uint16_t i = 0; i < got; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	p->app_rx_pkts[rxq->qid] += got;
+	p->app_rx_bytes[rxq->qid] += bytes;
+	return got;
+}
+
+uint16_t
+snic_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct snic_queue *txq = q;
+	struct snic_port *p = txq->port;
+	uint64_t bytes = 0;
+	uint16_t sent;
+
+	if (!snic_port_running(p))
+		return 0;
+	sent = rte_ring_mp_enqueue_burst(p->inject, (void **)pkts, n, NULL);
+	for (uint16_t i = 0; i < sent; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	p->app_tx_pkts[txq->qid] += sent;
+	p->app_tx_bytes[txq->qid] += bytes;
+	p->app_tx_full[txq->qid] += n - sent;
+	if (p->sw->inline_mode)
+		rte_service_run_iter_on_app_lcore(p->sw->service_id, 1);
+	return sent;
+}

@@ -1,0 +1,1133 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * Unit tests of lib/pkt: parser, checksum helpers, hashes.
+ *
+ * Packets are assembled from a list of layers (build()); every length, next
+ * header and checksum field is then derived from the list, so a test states
+ * only the shape of the packet it needs. The same list drives the model of
+ * which error a truncated packet must give (expected_cut()).
+ *
+ * Frames that probe bounds are parsed through parse_exact(): an mbuf header
+ * pointing at a malloc'ed copy of exactly the frame's bytes, so that the
+ * address sanitizer flags any read past data_len (mempool memory is not
+ * instrumented).
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "nf_test.h"
+#include "nf_pkt.h"
+
+#define IN_PORT 7
+#define MAX_LAYERS 16
+
+enum layer {
+	L_END, L_ETH, L_VLAN, L_IP4, L_IP6, L_HBH, L_DST, L_FRAG6,
+	L_TCP, L_UDP, L_ICMP, L_ICMP6, L_VXLAN, L_ARP, L_PAY,
+};
+
+/*
+ * size: bytes the layer occupies; need/trunc: a cut before at + need gives
+ * trunc (when the length fields agree with the cut); ether_type/proto: how
+ * the layer before names this one.
+ */
+static const struct layer_info {
+	uint8_t size, need, trunc;
+	uint16_t ether_type;
+	uint8_t proto;
+} layer_info[] = {
+	[L_ETH] = { 14, 14, NF_PKT_ERR_TRUNC_ETH, 0x6558, 0 },
+	[L_VLAN] = { 4, 4, NF_PKT_ERR_TRUNC_VLAN, 0x8100, 0 },
+	[L_IP4] = { 20, 20, NF_PKT_ERR_TRUNC_IPV4, 0x0800, IPPROTO_IPIP },
+	[L_IP6] = { 40, 40, NF_PKT_ERR_TRUNC_IPV6, 0x86dd, IPPROTO_IPV6 },
+	[L_HBH] = { 8, 8, NF_PKT_ERR_IPV6_EXT, 0, IPPROTO_HOPOPTS },
+	[L_DST] = { 8, 8, NF_PKT_ERR_IPV6_EXT, 0, IPPROTO_DSTOPTS },
+	[L_FRAG6] = { 8, 8, NF_PKT_ERR_IPV6_EXT, 0, IPPROTO_FRAGMENT },
+	[L_TCP] = { 20, 20, NF_PKT_ERR_TRUNC_TCP, 0, IPPROTO_TCP },
+	[L_UDP] = { 8, 8, NF_PKT_ERR_TRUNC_UDP, 0, IPPROTO_UDP },
+	[L_ICMP] = { 8, 8, NF_PKT_ERR_TRUNC_ICMP, 0, IPPROTO_ICMP },
+	[L_ICMP6] = { 8, 4, NF_PKT_ERR_TRUNC_ICMP, 0, IPPROTO_ICMPV6 },
+	/* the VXLAN header claims the inner Ethernet header too */
+	[L_VXLAN] = { 8, 22, NF_PKT_ERR_TRUNC_VXLAN, 0, 0 },
+	[L_ARP] = { 28, 0, 0, 0x0806, 0 },
+	[L_PAY] = { 16, 0, 0, 0x88b5, IPPROTO_NONE },
+};
+
+struct pkt {
+	uint8_t b[512] __rte_aligned(64);
+	uint16_t len;
+	uint16_t at[MAX_LAYERS];
+	enum layer ls[MAX_LAYERS];
+	unsigned int n;
+};
+
+static struct rte_mempool *pool;
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+/* xorshift64: reproducible, so a failing fuzz input can be replayed. */
+static uint32_t
+rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 16);
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void
+mac_of(uint8_t *m, unsigned int i, bool dst)
+{
+	const uint8_t a[6] = { 0x02, 0x00, 0x5e, 0x00, dst ? 0xd0 : 0x50, i };
+
+	memcpy(m, a, 6);
+}
+
+/* IPv4 addresses in the first 4 bytes of 16, as in the key. */
+static void
+ip4_of(uint8_t *a, unsigned int i, bool dst)
+{
+	const uint8_t v[4] = { 10, 0, i, dst ? 2 : 1 };
+
+	memset(a, 0, 16);
+	memcpy(a, v, 4);
+}
+
+static void
+ip6_of(uint8_t *a, unsigned int i, bool dst)
+{
+	memset(a, 0, 16);
+	put16(a, 0x2001);
+	put16(a + 2, 0x0db8);
+	a[4] = dst;
+	a[14] = i;
+	a[15] = 1;
+}
+
+static void
+fill_ip(uint8_t *h, enum layer l, unsigned int i, uint8_t proto)
+{
+	if (l == L_IP4) {
+		h[0] = 0x45;
+		h[1] = 0x10;
+		put16(h + 4, 0x1234);
+		h[8] = 64;
+		h[9] = proto;
+		memcpy(h + 12, (uint8_t[4]){ 10, 0, i, 1 }, 4);
+		memcpy(h + 16, (uint8_t[4]){ 10, 0, i, 2 }, 4);
+		return;
+	}
+	put16(h, 0x6281);               /* v6, traffic class 0x28 */
+	put16(h + 2, 0x2345);           /* flow label */
+	h[6] = proto;
+	h[7] = 63;
+	ip6_of(h + 8, i, false);
+	ip6_of(h + 24, i, true);
+}
+
+/* Write layer i's header with its default content. */
+static void
+fill_layer(struct pkt *p, unsigned int i)
+{
+	uint8_t *h = p->b + p->at[i];
+	enum layer next = p->ls[i + 1];
+	uint16_t ntype = layer_info[next].ether_type;
+	uint8_t nproto = layer_info[next].proto;
+
+	switch (p->ls[i]) {
+	case L_ETH:
+		mac_of(h, i, true);
+		mac_of(h + 6, i, false);
+		put16(h + 12, ntype);
+		break;
+	case L_VLAN:
+		put16(h, 0x2064);
+		put16(h + 2, ntype);
+		break;
+	case L_IP4:
+	case L_IP6:
+		fill_ip(h, p->ls[i], i, nproto);
+		break;
+	case L_HBH:
+	case L_DST:
+	case L_FRAG6:
+		h[0] = nproto;
+		h[2] = p->ls[i] == L_FRAG6 ? 0 : 1;   /* PadN of 4 */
+		h[3] = p->ls[i] == L_FRAG6 ? 1 : 4;   /* frag: offset 0, M */
+		break;
+	case L_TCP:
+		put16(h, 1000 + i);
+		put16(h + 2, 80);
+		h[12] = 0x50;
+		h[13] = 0x12;
+		put16(h + 14, 8192);
+		break;
+	case L_UDP:
+		put16(h, 2000 + i);
+		put16(h + 2, next == L_VXLAN ? NF_VXLAN_PORT : 53);
+		break;
+	case L_ICMP:
+	case L_ICMP6:
+		h[0] = p->ls[i] == L_ICMP ? 8 : 128;
+		put16(h + 4, 0x4242);
+		break;
+	case L_VXLAN:
+		memcpy(h, (uint8_t[8]){ 0x08, 0, 0, 0x5a, 0x12, 0x34, 0x56,
+			0x77 }, 8);
+		break;
+	case L_ARP:
+		memcpy(h, (uint8_t[8]){ 0, 1, 8, 0, 6, 4, 0, 1 }, 8);
+		break;
+	default:
+		for (unsigned int k = 0; k < layer_info[p->ls[i]].size; k++)
+			h[k] = 0xa0 + k;
+	}
+}
+
+/* Full TCP/UDP checksum of layer i, when it directly follows its IP. */
+static void
+fill_l4_csum(struct pkt *p, unsigned int i)
+{
+	uint8_t *l4 = p->b + p->at[i];
+	const void *ip = p->b + p->at[i - 1];
+	uint8_t *f = l4 + (p->ls[i] == L_TCP ? 16 : 6);
+	uint16_t c;
+
+	put16(f, 0);
+	if (p->ls[i - 1] == L_IP4)
+		c = rte_ipv4_udptcp_cksum(ip, l4);
+	else if (p->ls[i - 1] == L_IP6)
+		c = rte_ipv6_udptcp_cksum(ip, l4);
+	else
+		return;
+	memcpy(f, &c, 2);
+}
+
+static void
+build(struct pkt *p, const enum layer *ls)
+{
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	for (p->n = 0; ls[p->n] != L_END; p->n++) {
+		p->ls[p->n] = ls[p->n];
+		p->at[p->n] = p->len;
+		p->len += layer_info[ls[p->n]].size;
+	}
+	for (i = 0; i < p->n; i++)
+		fill_layer(p, i);
+	for (i = 0; i < p->n; i++) {
+		uint8_t *h = p->b + p->at[i];
+		uint16_t rest = p->len - p->at[i];
+
+		if (p->ls[i] == L_IP4)
+			put16(h + 2, rest);
+		else if (p->ls[i] == L_IP6)
+			put16(h + 4, rest - 40);
+		else if (p->ls[i] == L_UDP)
+			put16(h + 4, rest);
+	}
+	/* innermost first: an outer UDP checksum covers the inner one */
+	for (i = p->n; i-- > 0;) {
+		uint8_t *h = p->b + p->at[i];
+
+		if (p->ls[i] == L_IP4)
+			((struct rte_ipv4_hdr *)h)->hdr_checksum =
+				rte_ipv4_cksum((struct rte_ipv4_hdr *)h);
+		else if (p->ls[i] == L_TCP || p->ls[i] == L_UDP)
+			fill_l4_csum(p, i);
+	}
+}
+
+static int
+parse_exact(const uint8_t *b, uint32_t len, struct nf_flow_key *k,
+	    struct nf_pkt_layout *lay)
+{
+	struct rte_mbuf m;
+	uint8_t *copy = malloc(len ? len : 1);
+	int rc;
+
+	memcpy(copy, b, len);
+	memset(&m, 0, sizeof(m));
+	m.buf_addr = copy;
+	m.buf_len = len;
+	m.data_len = len;
+	m.pkt_len = len;
+	m.nb_segs = 1;
+	rc = nf_pkt_parse(&m, IN_PORT, k, lay);
+	free(copy);
+	return rc;
+}
+
+/* Through a pool mbuf whose bytes past the frame are garbage. */
+static int
+parse_mbuf(const uint8_t *b, uint16_t len, struct nf_flow_key *k,
+	   struct nf_pkt_layout *lay)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *d;
+	int rc;
+
+	if (m == NULL)
+		return -1;
+	d = (uint8_t *)rte_pktmbuf_append(m, rte_pktmbuf_tailroom(m));
+	for (unsigned int i = 0; i < m->data_len; i++)
+		d[i] = rnd();
+	memcpy(d, b, len);
+	rte_pktmbuf_trim(m, m->data_len - len);
+	rc = nf_pkt_parse(m, IN_PORT, k, lay);
+	rte_pktmbuf_free(m);
+	return rc;
+}
+
+static int
+parse_pkt(const struct pkt *p, struct nf_flow_key *k,
+	  struct nf_pkt_layout *lay)
+{
+	return parse_mbuf(p->b, p->len, k, lay);
+}
+
+/* Build, parse, and require success. */
+static int
+build_parse(struct pkt *p, const enum layer *ls, struct nf_flow_key *k,
+	    struct nf_pkt_layout *lay)
+{
+	int rc;
+
+	build(p, ls);
+	rc = parse_pkt(p, k, lay);
+	NF_CHECK_EQ(rc, NF_PKT_OK);
+	return rc;
+}
+
+static void
+check_ip4_key(const struct nf_flow_key *k, unsigned int i)
+{
+	uint8_t a[16];
+
+	ip4_of(a, i, false);
+	NF_CHECK_MEM(k->src_ip, a, 16);
+	ip4_of(a, i, true);
+	NF_CHECK_MEM(k->dst_ip, a, 16);
+	NF_CHECK_EQ(k->tos, 0x10);
+	NF_CHECK_EQ(k->ttl, 64);
+}
+
+static void
+check_eth_key(const struct nf_flow_key *k, unsigned int i)
+{
+	uint8_t m[6];
+
+	mac_of(m, i, true);
+	NF_CHECK_MEM(&k->dst_mac, m, 6);
+	mac_of(m, i, false);
+	NF_CHECK_MEM(&k->src_mac, m, 6);
+	NF_CHECK_EQ(k->in_port, IN_PORT);
+	NF_CHECK_EQ(k->tag, 0);
+}
+
+#define LAYERS(...) ((const enum layer[]){ __VA_ARGS__, L_END })
+
+NF_TEST(test_err_names)
+{
+	NF_CHECK(strcmp(nf_pkt_err_name(NF_PKT_ERR_TRUNC_ETH), "trunc_eth") == 0);
+	NF_CHECK(strcmp(nf_pkt_err_name(NF_PKT_ERR_IPV4_IHL), "ipv4_ihl") == 0);
+	for (int i = 0; i < NF_PKT_ERR_MAX; i++) {
+		const char *a = nf_pkt_err_name(i);
+
+		NF_CHECK(a != NULL && strcmp(a, "unknown") != 0);
+		for (int j = 0; j < i; j++)
+			NF_CHECK(strcmp(a, nf_pkt_err_name(j)) != 0);
+	}
+	NF_CHECK(strcmp(nf_pkt_err_name(NF_PKT_ERR_MAX), "unknown") == 0);
+	NF_CHECK(strcmp(nf_pkt_err_name(-1), "unknown") == 0);
+}
+
+NF_TEST(test_ipv4_l4)
+{
+	struct nf_flow_key k;
+	struct nf_pkt_layout lay;
+	struct pkt p;
+
+	if (build_parse(&p, LAYERS(L_ETH, L_IP4, L_TCP, L_PAY), &k, &lay))
+		return;
+	check_eth_key(&k, 0);
+	check_ip4_key(&k, 1);
+	NF_CHECK_EQ(k.flags, NF_KEY_F_IPV4);
+	NF_CHECK_EQ(k.eth_type, RTE_BE16(0x0800));
+	NF_CHECK_EQ(k.ip_proto, IPPROTO_TCP);
+	NF_CHECK_EQ(k.src_port, RTE_BE16(1002));
+	NF_CHECK_EQ(k.dst_port, RTE_BE16(80));
+	NF_CHECK_EQ(k.tcp_flags, 0x12);
+	NF_CHECK_EQ(k.vlan_tci | k.inner_type | k.vni | k.vxlan_rsvd0, 0);
+	NF_CHECK_EQ(lay.l2, 0);
+	NF_CHECK_EQ(lay.l3, 14);
+	NF_CHECK_EQ(lay.l4, 34);
+	NF_CHECK_EQ(lay.l3_len, 56);
+	NF_CHECK_EQ(lay.vlan, NF_OFF_NONE);
+	NF_CHECK_EQ(lay.outer_l3 & lay.outer_l4 & lay.vxlan, NF_OFF_NONE);
+	NF_CHECK(nf_pkt_offloadable(&k));
+
+	if (build_parse(&p, LAYERS(L_ETH, L_IP4, L_UDP), &k, &lay))
+		return;
+	NF_CHECK_EQ(k.ip_proto, IPPROTO_UDP);
+	NF_CHECK_EQ(k.src_port, RTE_BE16(2002));
+	NF_CHECK_EQ(k.dst_port, RTE_BE16(53));
+	NF_CHECK_EQ(k.tcp_flags, 0);
+	NF_CHECK(nf_pkt_offloadable(&k));
+
+	if (build_parse(&p, LAYERS(L_ETH, L_IP4, L_ICMP), &k, &lay))
+		return;
+	NF_CHECK_EQ(k.ip_proto, IPPROTO_ICMP);
+	NF_CHECK_EQ(k.icmp_type, 8);
+	NF_CHECK_EQ(k.icmp_code, 0);
+	NF_CHECK_EQ(k.src_port | k.dst_port, 0);
+	NF_CHECK_EQ(lay.l4, 34);
+	NF_CHECK(!nf_pkt_offloadable(&k));
+}
+
+NF_TEST(test_ipv6_ext)
+{
+	struct nf_flow_key k;
+	struct nf_pkt_layout lay;
+	struct pkt p;
+	uint8_t a[16];
+
+	if (build_parse(&p, LAYERS(L_ETH, L_IP6, L_HBH, L_DST, L_TCP),
+			&k, &lay))
+		return;
+	check_eth_key(&k, 0);
+	NF_CHECK_EQ(k.flags, NF_KEY_F_IPV6);
+	NF_CHECK_EQ(k.eth_type, RTE_BE16(0x86dd));
+	NF_CHECK_EQ(k.ip_proto, IPPROTO_TCP);
+	NF_CHECK_EQ(k.tos, 0x28);
+	NF_CHECK_EQ(k.ttl, 63);
+	ip6_of(a, 1, false);
+	NF_CHECK_MEM(k.src_ip, a, 16);
+	ip6_of(a, 1, true);
+	NF_CHECK_MEM(k.dst_ip, a, 16);
+	NF_CHECK_EQ(k.src_port, RTE_BE16(1004));
+	NF_CHECK_EQ(lay.l3, 14);
+	NF_CHECK_EQ(lay.l4, 14 + 40 + 16);
+	NF_CHECK_EQ(lay.l3_len, 40 + 16 + 20);
+	NF_CHECK(nf_pkt_offloadable(&k));
+
+	if (build_parse(&p, LAYERS(L_ETH, L_IP6, L_HBH, L_DST, L_UDP, L_PAY),
+			&k, &lay))
+		return;
+	NF_CHECK_EQ(k.ip_proto, IPPROTO_UDP);
+	NF_CHECK_EQ(k.dst_port, RTE_BE16(53));
+	NF_CHECK(nf_pkt_offloadable(&k));
+
+	if (build_parse(&p, LAYERS(L_ETH, L_IP6, L_ICMP6), &k, &lay))
+		return;
+	NF_CHECK_EQ(k.ip_proto, IPPROTO_ICMPV6);
+	NF_CHECK_EQ(k.icmp_type, 128);
+	NF_CHECK(!nf_pkt_offloadable(&k));
+
+	/* exactly 8 extension headers are walked, a 9th is refused */
+	if (build_parse(&p, LAYERS(L_ETH, L_IP6, L_DST, L_DST, L_DST, L_DST,
+			L_DST, L_DST, L_DST, L_DST, L_UDP), &k, &lay))
+		return;
+	NF_CHECK_EQ(lay.l4, 14 + 40 + 64);
+	build(&p, LAYERS(L_ETH, L_IP6, L_DST, L_DST, L_DST, L_DST, L_DST,
+		L_DST, L_DST, L_DST, L_DST, L_UDP));
+	NF_CHECK_EQ(parse_pkt(&p, &k, &lay), NF_PKT_ERR_IPV6_EXT);
+	/* an option header claiming more than the payload holds */
+	build(&p, LAYERS(L_ETH, L_IP6, L_HBH, L_UDP));
+	p.b[p.at[2] + 1] = 2;
+	NF_CHECK_EQ(parse_pkt(&p, &k, &lay), NF_PKT_ERR_IPV6_EXT);
+}
+
+NF_TEST(test_fragments)
+{
+	struct nf_flow_key first, later;
+	struct nf_pkt_layout lay;
+	struct pkt p;
+	uint16_t sp;
+
+	/* IPv4: first fragment (MF) has ports; UDP length spans the datagram */
+	build(&p, LAYERS(L_ETH, L_IP4, L_UDP, L_PAY));
+	put16(p.b + 14 + 6, 0x2000);
+	put16(p.b + 34 + 4, 1000);
+	NF_CHECK_EQ(parse_pkt(&p, &first, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(first.flags, NF_KEY_F_IPV4 | NF_KEY_F_FRAG);
+	NF_CHECK_EQ(first.src_port, RTE_BE16(2002));
+	NF_CHECK_EQ(lay.l4, 34);
+	/* later fragment, last one: offset 185*8, no MF */
+	put16(p.b + 14 + 6, 185);
+	NF_CHECK_EQ(parse_pkt(&p, &later, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(later.flags, NF_KEY_F_IPV4 | NF_KEY_F_FRAG |
+		NF_KEY_F_LATER_FRAG);
+	NF_CHECK_EQ(later.ip_proto, IPPROTO_UDP);
+	NF_CHECK_EQ(later.src_port | later.dst_port, 0);
+	NF_CHECK_EQ(lay.l4, NF_OFF_NONE);
+	sp = nf_vxlan_src_port(&first);
+	NF_CHECK_EQ(sp, nf_vxlan_src_port(&later));
+	NF_CHECK_EQ(nf_pkt_sym_hash(&first), nf_pkt_sym_hash(&later));
+	/* DF alone is not a fragment */
+	put16(p.b + 14 + 6, 0x4000);
+	put16(p.b + 34 + 4, 24);
+	NF_CHECK_EQ(parse_pkt(&p, &later, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(later.flags, NF_KEY_F_IPV4);
+
+	/* IPv6 fragment header: first (offset 0, M) then later */
+	build(&p, LAYERS(L_ETH, L_IP6, L_HBH, L_FRAG6, L_UDP, L_PAY));
+	NF_CHECK_EQ(parse_pkt(&p, &first, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(first.flags, NF_KEY_F_IPV6 | NF_KEY_F_FRAG);
+	NF_CHECK_EQ(first.ip_proto, IPPROTO_UDP);
+	NF_CHECK_EQ(lay.l4, 14 + 40 + 16);
+	put16(p.b + p.at[3] + 2, 100 << 3);
+	NF_CHECK_EQ(parse_pkt(&p, &later, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(later.flags, NF_KEY_F_IPV6 | NF_KEY_F_FRAG |
+		NF_KEY_F_LATER_FRAG);
+	NF_CHECK_EQ(later.ip_proto, IPPROTO_UDP);
+	NF_CHECK_EQ(later.src_port | later.dst_port, 0);
+	NF_CHECK_EQ(lay.l4, NF_OFF_NONE);
+	NF_CHECK_EQ(nf_vxlan_src_port(&first), nf_vxlan_src_port(&later));
+	NF_CHECK_EQ(nf_pkt_sym_hash(&first), nf_pkt_sym_hash(&later));
+	/* after a later fragment's header comes data, even if the next
+	 * header says "destination options" and the data looks like one */
+	build(&p, LAYERS(L_ETH, L_IP6, L_FRAG6, L_DST, L_UDP));
+	put16(p.b + p.at[2] + 2, 100 << 3);
+	p.b[p.at[3] + 1] = 0xff;
+	NF_CHECK_EQ(parse_pkt(&p, &later, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(later.ip_proto, IPPROTO_DSTOPTS);
+	NF_CHECK_EQ(later.flags & NF_KEY_F_LATER_FRAG, NF_KEY_F_LATER_FRAG);
+
+	/* a fragment to port 4789 is not decapsulated */
+	build(&p, LAYERS(L_ETH, L_IP4, L_UDP, L_VXLAN, L_ETH, L_IP4, L_TCP));
+	put16(p.b + 14 + 6, 0x2000);
+	NF_CHECK_EQ(parse_pkt(&p, &first, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(first.flags, NF_KEY_F_IPV4 | NF_KEY_F_FRAG);
+	NF_CHECK_EQ(lay.vxlan, NF_OFF_NONE);
+}
+
+NF_TEST(test_vlan_arp)
+{
+	struct nf_flow_key k;
+	struct nf_pkt_layout lay;
+	struct pkt p;
+
+	if (build_parse(&p, LAYERS(L_ETH, L_VLAN, L_IP4, L_UDP), &k, &lay))
+		return;
+	check_eth_key(&k, 0);
+	check_ip4_key(&k, 2);
+	NF_CHECK_EQ(k.flags, NF_KEY_F_VLAN | NF_KEY_F_IPV4);
+	NF_CHECK_EQ(k.eth_type, RTE_BE16(0x8100));
+	NF_CHECK_EQ(k.vlan_tci, RTE_BE16(0x2064));
+	NF_CHECK_EQ(k.inner_type, RTE_BE16(0x0800));
+	NF_CHECK_EQ(lay.vlan, 12);
+	NF_CHECK_EQ(lay.l3, 18);
+	NF_CHECK_EQ(lay.l4, 38);
+	/* 802.1ad tag is taken the same way */
+	put16(p.b + 12, 0x88a8);
+	NF_CHECK_EQ(parse_pkt(&p, &k, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(k.eth_type, RTE_BE16(0x88a8));
+	NF_CHECK_EQ(k.ip_proto, IPPROTO_UDP);
+
+	if (build_parse(&p, LAYERS(L_ETH, L_ARP), &k, &lay))
+		return;
+	check_eth_key(&k, 0);
+	NF_CHECK_EQ(k.flags, 0);
+	NF_CHECK_EQ(k.eth_type, RTE_BE16(0x0806));
+	NF_CHECK_EQ(k.ip_proto, 0);
+	NF_CHECK_EQ(lay.l3, NF_OFF_NONE);
+	NF_CHECK_EQ(lay.l4, NF_OFF_NONE);
+	NF_CHECK(!nf_pkt_offloadable(&k));
+	if (build_parse(&p, LAYERS(L_ETH, L_VLAN, L_ARP), &k, &lay))
+		return;
+	NF_CHECK_EQ(k.inner_type, RTE_BE16(0x0806));
+	NF_CHECK_EQ(lay.l3, NF_OFF_NONE);
+}
+
+/* Expected key of a VXLAN frame whose inner part is ETH VLAN IP4 TCP. */
+static void
+vxlan_expected(struct nf_flow_key *e, bool outer_v6)
+{
+	memset(e, 0, sizeof(*e));
+	e->in_port = IN_PORT;
+	e->flags = NF_KEY_F_TUNNEL | NF_KEY_F_VLAN | NF_KEY_F_IPV4 |
+		(outer_v6 ? NF_KEY_F_OUTER_V6 : 0);
+	e->ip_proto = IPPROTO_TCP;
+	e->eth_type = RTE_BE16(0x8100);
+	e->vlan_tci = RTE_BE16(0x2064);
+	mac_of(e->dst_mac.addr_bytes, 4, true);
+	mac_of(e->src_mac.addr_bytes, 4, false);
+	e->inner_type = RTE_BE16(0x0800);
+	e->tos = 0x10;
+	e->tcp_flags = 0x12;
+	e->src_port = RTE_BE16(1007);
+	e->dst_port = RTE_BE16(80);
+	e->vni = RTE_BE32(0x12345600);
+	e->vxlan_rsvd0 = RTE_BE32(0x5a);
+	ip4_of(e->src_ip, 6, false);
+	ip4_of(e->dst_ip, 6, true);
+	if (outer_v6) {
+		ip6_of(e->outer_src, 1, false);
+		ip6_of(e->outer_dst, 1, true);
+	} else {
+		ip4_of(e->outer_src, 1, false);
+		ip4_of(e->outer_dst, 1, true);
+	}
+	e->ttl = 64;
+}
+
+NF_TEST(test_vxlan)
+{
+	struct nf_flow_key k, e;
+	struct nf_pkt_layout lay;
+	struct pkt p;
+
+	for (int v6 = 0; v6 <= 1; v6++) {
+		uint16_t o = v6 ? 20 : 0;
+
+		if (build_parse(&p, LAYERS(L_ETH, v6 ? L_IP6 : L_IP4, L_UDP,
+				L_VXLAN, L_ETH, L_VLAN, L_IP4, L_TCP, L_PAY),
+				&k, &lay))
+			return;
+		vxlan_expected(&e, v6);
+		NF_CHECK_MEM(&k, &e, sizeof(k));
+		NF_CHECK_EQ(lay.outer_l3, 14);
+		NF_CHECK_EQ(lay.outer_l4, 34 + o);
+		NF_CHECK_EQ(lay.vxlan, 42 + o);
+		NF_CHECK_EQ(lay.l2, 50 + o);
+		NF_CHECK_EQ(lay.vlan, 62 + o);
+		NF_CHECK_EQ(lay.l3, 68 + o);
+		NF_CHECK_EQ(lay.l4, 88 + o);
+		NF_CHECK_EQ(lay.l3_len, 56);
+		NF_CHECK(nf_pkt_offloadable(&k));
+	}
+	/* outer multicast does not matter, inner multicast does */
+	p.b[0] = 0x01;
+	NF_CHECK_EQ(parse_pkt(&p, &k, NULL), NF_PKT_OK);
+	NF_CHECK(nf_pkt_offloadable(&k));
+	p.b[p.at[4]] = 0x01;
+	NF_CHECK_EQ(parse_pkt(&p, &k, NULL), NF_PKT_OK);
+	NF_CHECK(!nf_pkt_offloadable(&k));
+
+	/* inner non-IP, and an inner UDP 4789 is not a second level */
+	if (build_parse(&p, LAYERS(L_ETH, L_IP4, L_UDP, L_VXLAN, L_ETH, L_ARP),
+			&k, &lay))
+		return;
+	NF_CHECK_EQ(k.flags, NF_KEY_F_TUNNEL);
+	NF_CHECK_EQ(lay.l3, NF_OFF_NONE);
+	NF_CHECK_EQ(lay.vxlan, 42);
+	if (build_parse(&p, LAYERS(L_ETH, L_IP4, L_UDP, L_VXLAN, L_ETH, L_IP6,
+			L_UDP, L_VXLAN, L_ETH, L_PAY), &k, &lay))
+		return;
+	NF_CHECK_EQ(k.flags, NF_KEY_F_TUNNEL | NF_KEY_F_IPV6);
+	NF_CHECK_EQ(k.dst_port, RTE_BE16(NF_VXLAN_PORT));
+	NF_CHECK_EQ(lay.vxlan, 42);
+}
+
+NF_TEST(test_offloadable)
+{
+	struct nf_flow_key k;
+	struct pkt p;
+
+	build(&p, LAYERS(L_ETH, L_IP6, L_UDP));
+	NF_CHECK_EQ(parse_pkt(&p, &k, NULL), NF_PKT_OK);
+	NF_CHECK(nf_pkt_offloadable(&k));
+	memset(p.b, 0xff, 6);                   /* broadcast */
+	NF_CHECK_EQ(parse_pkt(&p, &k, NULL), NF_PKT_OK);
+	NF_CHECK(!nf_pkt_offloadable(&k));
+	build(&p, LAYERS(L_ETH, L_IP4, L_TCP));
+	memcpy(p.b, (uint8_t[6]){ 0x01, 0x00, 0x5e, 0, 0, 1 }, 6);
+	NF_CHECK_EQ(parse_pkt(&p, &k, NULL), NF_PKT_OK);
+	NF_CHECK(!nf_pkt_offloadable(&k));
+	build(&p, LAYERS(L_ETH, L_IP4, L_PAY)); /* proto 59: neither */
+	NF_CHECK_EQ(parse_pkt(&p, &k, NULL), NF_PKT_OK);
+	NF_CHECK(!nf_pkt_offloadable(&k));
+}
+
+/*
+ * Reason for cutting p to @cut bytes: with the length fields as built (they
+ * then overstate, so the outermost IP length check fires), or clamped to the
+ * cut (so each header's own truncation check fires).
+ */
+static int
+expected_cut(const struct pkt *p, uint16_t cut, bool clamp)
+{
+	for (unsigned int i = 0; i < p->n; i++) {
+		const struct layer_info *li = &layer_info[p->ls[i]];
+
+		if (cut < p->at[i] + li->need)
+			return li->trunc;
+		if (clamp || cut == p->len)
+			continue;
+		if (p->ls[i] == L_IP4)
+			return NF_PKT_ERR_IPV4_LEN;
+		if (p->ls[i] == L_IP6)
+			return NF_PKT_ERR_IPV6_LEN;
+	}
+	return NF_PKT_OK;
+}
+
+static void
+clamp_lengths(struct pkt *q, uint16_t cut)
+{
+	for (unsigned int i = 0; i < q->n; i++) {
+		uint8_t *h = q->b + q->at[i];
+		uint16_t at = q->at[i];
+
+		if (q->ls[i] == L_IP4 && cut >= at + 20)
+			put16(h + 2, cut - at);
+		else if (q->ls[i] == L_IP6 && cut >= at + 40)
+			put16(h + 4, cut - at - 40);
+		else if (q->ls[i] == L_UDP && cut >= at + 8)
+			put16(h + 4, cut - at);
+	}
+}
+
+NF_TEST(test_truncation)
+{
+	static const enum layer shapes[][MAX_LAYERS] = {
+		{ L_ETH, L_IP4, L_TCP, L_PAY },
+		{ L_ETH, L_VLAN, L_IP4, L_UDP, L_PAY },
+		{ L_ETH, L_IP4, L_ICMP },
+		{ L_ETH, L_IP6, L_HBH, L_DST, L_TCP },
+		{ L_ETH, L_IP6, L_FRAG6, L_UDP },
+		{ L_ETH, L_VLAN, L_IP6, L_ICMP6 },
+		{ L_ETH, L_ARP },
+		{ L_ETH, L_IP4, L_UDP, L_VXLAN, L_ETH, L_VLAN, L_IP4, L_TCP },
+		{ L_ETH, L_IP6, L_UDP, L_VXLAN, L_ETH, L_IP6, L_DST, L_UDP },
+	};
+	struct nf_flow_key k, k2;
+	struct pkt p, q;
+
+	for (unsigned int s = 0; s < RTE_DIM(shapes); s++) {
+		build(&p, shapes[s]);
+		for (uint16_t cut = 0; cut <= p.len; cut++) {
+			int want = expected_cut(&p, cut, false);
+			int rc = parse_exact(p.b, cut, &k, NULL);
+
+			NF_CHECK_EQ(rc, want);
+			NF_CHECK_EQ(parse_mbuf(p.b, cut, &k2, NULL), rc);
+			if (rc != want)
+				fprintf(stderr, "  shape %u cut %u\n", s, cut);
+			q = p;
+			clamp_lengths(&q, cut);
+			want = expected_cut(&q, cut, true);
+			rc = parse_exact(q.b, cut, &k, NULL);
+			NF_CHECK_EQ(rc, want);
+			if (rc != want)
+				fprintf(stderr, "  shape %u clamped cut %u\n",
+					s, cut);
+		}
+	}
+}
+
+/* Set a byte of a freshly built packet and expect @err. */
+static void
+expect_err(const enum layer *ls, unsigned int layer, unsigned int byte,
+	   int val, int err)
+{
+	struct nf_flow_key k;
+	struct pkt p;
+	int rc;
+
+	build(&p, ls);
+	if (byte & 0x100)           /* a 16-bit field */
+		put16(p.b + p.at[layer] + (byte & 0xff), val);
+	else
+		p.b[p.at[layer] + byte] = val;
+	rc = parse_exact(p.b, p.len, &k, NULL);
+	NF_CHECK_EQ(rc, err);
+	if (rc != err)
+		fprintf(stderr, "  layer %u byte %#x val %#x\n", layer, byte,
+			val);
+}
+
+#define W16 0x100
+NF_TEST(test_malformed)
+{
+	const enum layer *v4 = LAYERS(L_ETH, L_IP4, L_UDP, L_PAY);
+	const enum layer *tcp = LAYERS(L_ETH, L_IP4, L_TCP);
+	const enum layer *v6 = LAYERS(L_ETH, L_IP6, L_UDP);
+	const enum layer *vx = LAYERS(L_ETH, L_IP6, L_UDP, L_VXLAN, L_ETH,
+		L_IP4, L_TCP);
+	struct nf_flow_key k;
+	struct nf_pkt_layout lay;
+	struct pkt p;
+
+	expect_err(v4, 1, 0, 0x44, NF_PKT_ERR_IPV4_IHL);
+	expect_err(v4, 1, 0, 0x55, NF_PKT_ERR_IPV4_IHL);
+	expect_err(v4, 1, 0, 0x65, NF_PKT_ERR_IPV4_IHL);
+	expect_err(v4, 1, 0, 0x4f, NF_PKT_ERR_IPV4_IHL);   /* options cut */
+	expect_err(v4, 1, 0, 0x46, NF_PKT_ERR_UDP_LEN);    /* options eat UDP */
+	expect_err(v4, 1, W16 | 2, 19, NF_PKT_ERR_IPV4_LEN);
+	expect_err(v4, 1, W16 | 2, 45, NF_PKT_ERR_IPV4_LEN);
+	expect_err(v4, 1, W16 | 2, 0xffff, NF_PKT_ERR_IPV4_LEN);
+	expect_err(v4, 1, W16 | 2, 20, NF_PKT_ERR_TRUNC_UDP);
+	expect_err(v4, 2, W16 | 4, 7, NF_PKT_ERR_UDP_LEN);
+	expect_err(v4, 2, W16 | 4, 25, NF_PKT_ERR_UDP_LEN);
+	expect_err(v4, 2, W16 | 4, 8, NF_PKT_OK);
+	expect_err(tcp, 2, 12, 0x40, NF_PKT_ERR_TCP_DOFF);
+	expect_err(tcp, 2, 12, 0x00, NF_PKT_ERR_TCP_DOFF);
+	expect_err(tcp, 2, 12, 0x60, NF_PKT_ERR_TCP_DOFF);
+	expect_err(tcp, 1, W16 | 2, 39, NF_PKT_ERR_TRUNC_TCP);
+	expect_err(v6, 1, 0, 0x42, NF_PKT_ERR_IPV6_LEN);
+	expect_err(v6, 1, 0, 0x72, NF_PKT_ERR_IPV6_LEN);
+	expect_err(v6, 1, W16 | 4, 9, NF_PKT_ERR_IPV6_LEN);
+	expect_err(v6, 1, W16 | 4, 7, NF_PKT_ERR_TRUNC_UDP);
+	expect_err(v6, 2, W16 | 4, 9, NF_PKT_ERR_UDP_LEN);
+	expect_err(vx, 3, 0, 0x00, NF_PKT_ERR_VXLAN_FLAGS);
+	expect_err(vx, 3, 0, 0x0c, NF_PKT_ERR_VXLAN_FLAGS);
+	expect_err(vx, 3, 0, 0x88, NF_PKT_ERR_VXLAN_FLAGS);
+	expect_err(vx, 3, 0, 0x09, NF_PKT_ERR_VXLAN_FLAGS);
+	expect_err(vx, 3, 1, 0xff, NF_PKT_OK);   /* reserved bytes: carried */
+	expect_err(vx, 2, W16 | 4, 8 + 8 + 13, NF_PKT_ERR_TRUNC_VXLAN);
+	expect_err(vx, 2, W16 | 4, 8 + 7, NF_PKT_ERR_TRUNC_VXLAN);
+	expect_err(vx, 5, 0, 0x35, NF_PKT_ERR_IPV4_IHL);  /* inner errors */
+	expect_err(vx, 6, 12, 0x30, NF_PKT_ERR_TCP_DOFF);
+
+	/* Ethernet padding after a short datagram is fine */
+	build(&p, v4);
+	put16(p.b + 14 + 2, 28);
+	put16(p.b + 34 + 4, 8);
+	NF_CHECK_EQ(parse_exact(p.b, p.len, &k, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(lay.l3_len, 28);
+}
+
+NF_TEST(test_multiseg)
+{
+	struct rte_mbuf *m1 = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *m2 = rte_pktmbuf_alloc(pool);
+	struct nf_flow_key k;
+	struct nf_pkt_layout lay;
+	struct pkt p;
+	uint16_t hdr = 14 + 20 + 20;
+
+	if (m1 == NULL || m2 == NULL) {
+		NF_CHECK(!"mbuf alloc");
+		return;
+	}
+	build(&p, LAYERS(L_ETH, L_IP4, L_TCP, L_PAY, L_PAY, L_PAY));
+	memcpy(rte_pktmbuf_append(m1, hdr), p.b, hdr);
+	memcpy(rte_pktmbuf_append(m2, p.len - hdr), p.b + hdr, p.len - hdr);
+	NF_CHECK_EQ(rte_pktmbuf_chain(m1, m2), 0);
+	NF_CHECK_EQ(nf_pkt_parse(m1, 3, &k, &lay), NF_PKT_OK);
+	NF_CHECK_EQ(lay.l3_len, p.len - 14);
+	NF_CHECK_EQ(k.src_port, RTE_BE16(1002));
+	/* a header split across segments is refused, never read across */
+	m1->data_len = hdr - 1;
+	*(uint8_t *)rte_pktmbuf_prepend(m2, 1) = p.b[hdr - 1];
+	NF_CHECK_EQ(nf_pkt_parse(m1, 3, &k, &lay), NF_PKT_ERR_TRUNC_TCP);
+	rte_pktmbuf_free(m1);
+}
+
+/* Recompute the TCP/UDP checksum of p's layer 2 from scratch. */
+static uint16_t
+full_l4_csum(struct pkt *p, unsigned int off)
+{
+	uint8_t *f = p->b + p->at[2] + off;
+	uint8_t saved[2] = { f[0], f[1] };
+	uint16_t c;
+
+	put16(f, 0);
+	c = p->ls[1] == L_IP4 ?
+		rte_ipv4_udptcp_cksum((void *)(p->b + 14), p->b + p->at[2]) :
+		rte_ipv6_udptcp_cksum((void *)(p->b + 14), p->b + p->at[2]);
+	memcpy(f, saved, 2);
+	return c;
+}
+
+/* Rewrite the source address and a port incrementally, many times. */
+static void
+csum_rewrite_loop(const enum layer *ls)
+{
+	struct pkt p;
+	bool v6, tcp;
+	uint8_t *ip, *l4, *addr;
+	unsigned int alen, coff;
+	int before;
+
+	build(&p, ls);
+	v6 = p.ls[1] == L_IP6;
+	tcp = p.ls[2] == L_TCP;
+	ip = p.b + 14;
+	l4 = p.b + p.at[2];
+	addr = ip + (v6 ? 8 : 12);
+	alen = v6 ? 16 : 4;
+	coff = tcp ? 16 : 6;
+	before = nf_test_failed_checks;
+	for (int it = 0; it < 2000; it++) {
+		uint8_t na[16];
+		rte_be16_t oc, np = rnd(), op;
+		struct rte_ipv4_hdr *h4 = (void *)ip;
+
+		for (unsigned int i = 0; i < alen; i++)
+			na[i] = rnd();
+		if (!v6)
+			h4->hdr_checksum = nf_csum_update(h4->hdr_checksum,
+				addr, na, alen);
+		nf_pkt_l4_csum_addr(l4, tcp ? IPPROTO_TCP : IPPROTO_UDP, addr,
+			na, alen, v6);
+		memcpy(addr, na, alen);
+		memcpy(&op, l4 + (it & 1 ? 2 : 0), 2);
+		memcpy(&oc, l4 + coff, 2);
+		oc = nf_csum_update16(oc, op, np);
+		if (!tcp && oc == 0)    /* the caller's job for ports */
+			oc = RTE_BE16(0xffff);
+		memcpy(l4 + coff, &oc, 2);
+		memcpy(l4 + (it & 1 ? 2 : 0), &np, 2);
+		NF_CHECK_EQ(oc, full_l4_csum(&p, coff));
+		if (!v6) {
+			rte_be16_t c = h4->hdr_checksum, r;
+
+			NF_CHECK_EQ(c, nf_ipv4_csum(h4));
+			h4->hdr_checksum = 0;
+			r = rte_ipv4_cksum(h4);
+			/* DPDK writes 0xffff where the sum gives 0x0000 */
+			NF_CHECK(c == r || (c == 0 && r == 0xffff));
+			h4->hdr_checksum = c;
+		}
+		if (nf_test_failed_checks != before)
+			break;
+	}
+}
+
+NF_TEST(test_csum)
+{
+	struct pkt p;
+	uint8_t a[4] = { 192, 0, 2, 1 }, z[4] = { 0 }, hc[4];
+	uint8_t th[20] = { [16] = 0x12, [17] = 0x34 };
+	rte_be16_t c;
+
+	csum_rewrite_loop(LAYERS(L_ETH, L_IP4, L_TCP, L_PAY));
+	csum_rewrite_loop(LAYERS(L_ETH, L_IP4, L_UDP, L_PAY));
+	csum_rewrite_loop(LAYERS(L_ETH, L_IP6, L_UDP, L_PAY));
+	csum_rewrite_loop(LAYERS(L_ETH, L_IP6, L_TCP));
+
+	/* UDP without checksum stays without: IPv4 "none", IPv6 RFC 6935 */
+	build(&p, LAYERS(L_ETH, L_IP4, L_UDP, L_PAY));
+	put16(p.b + 34 + 6, 0);
+	nf_pkt_l4_csum_addr(p.b + 34, IPPROTO_UDP, p.b + 26, a, 4, false);
+	NF_CHECK_EQ(p.b[40] | p.b[41], 0);
+	build(&p, LAYERS(L_ETH, L_IP6, L_UDP, L_VXLAN, L_ETH, L_PAY));
+	put16(p.b + 54 + 6, 0);
+	nf_pkt_l4_csum_addr(p.b + 54, IPPROTO_UDP, p.b + 22, a, 4, true);
+	NF_CHECK_EQ(p.b[60] | p.b[61], 0);
+	/* a result of 0 is sent as 0xffff for UDP, kept for TCP: HC = 0x1234,
+	 * 0.0.0.0 -> 0x12.0x34.0.0 makes ~(~HC + ~m + m') == 0 */
+	memcpy(hc, (uint8_t[4]){ 0x12, 0x34, 0, 0 }, 4);
+	for (int v6 = 0; v6 <= 1; v6++) {
+		uint8_t udp[8] = { 0, 1, 0, 2, 0, 8, 0x12, 0x34 };
+
+		nf_pkt_l4_csum_addr(udp, IPPROTO_UDP, z, hc, 4, v6);
+		NF_CHECK_EQ(udp[6] << 8 | udp[7], 0xffff);
+	}
+	nf_pkt_l4_csum_addr(th, IPPROTO_TCP, z, hc, 4, false);
+	NF_CHECK_EQ(th[16] | th[17], 0);
+	c = nf_csum_update16(RTE_BE16(0x1234), 0, RTE_BE16(0x1234));
+	NF_CHECK_EQ(c, 0);
+	/* other protocols are left alone */
+	nf_pkt_l4_csum_addr(th, IPPROTO_ICMP, z, a, 4, false);
+	NF_CHECK_EQ(th[16] | th[17], 0);
+}
+
+static void
+tuple_key(struct nf_flow_key *k, uint32_t src, uint16_t sp, uint16_t dp)
+{
+	memset(k, 0, sizeof(*k));
+	k->flags = NF_KEY_F_IPV4;
+	k->ip_proto = IPPROTO_TCP;
+	memcpy(k->src_ip, &src, 4);
+	memcpy(k->dst_ip, (uint8_t[4]){ 10, 9, 8, 7 }, 4);
+	k->src_port = rte_cpu_to_be_16(sp);
+	k->dst_port = rte_cpu_to_be_16(dp);
+}
+
+/* How many distinct source ports 1024 tuples of shape @variant get. */
+static unsigned int
+distinct_ports(int variant)
+{
+	static uint8_t seen[16384];
+	struct nf_flow_key k;
+	unsigned int n = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for (uint32_t i = 0; i < 1024; i++) {
+		uint16_t sp;
+
+		if (variant == 0)
+			tuple_key(&k, RTE_BE32(0x0a000001), 1024 + i, 80);
+		else if (variant == 1)
+			tuple_key(&k, rte_cpu_to_be_32(0x0a000000 + i), 5555, 443);
+		else
+			tuple_key(&k, rnd(), rnd(), rnd());
+		sp = nf_vxlan_src_port(&k);
+		NF_CHECK(sp >= 49152);
+		n += !seen[sp - 49152];
+		seen[sp - 49152] = 1;
+	}
+	return n;
+}
+
+NF_TEST(test_hash)
+{
+	struct nf_flow_key k, r;
+	int before = nf_test_failed_checks;
+
+	for (int v = 0; v < 3; v++) {
+		unsigned int n = distinct_ports(v);
+
+		NF_CHECK(n >= 900);
+		printf("     vxlan sport variant %d: %u distinct of 1024\n", v, n);
+	}
+	for (int i = 0; i < 10000; i++) {
+		tuple_key(&k, rnd(), rnd(), rnd());
+		k.ip_proto = i & 1 ? IPPROTO_UDP : IPPROTO_TCP;
+		r = k;
+		memcpy(r.src_ip, k.dst_ip, 16);
+		memcpy(r.dst_ip, k.src_ip, 16);
+		r.src_port = k.dst_port;
+		r.dst_port = k.src_port;
+		NF_CHECK_EQ(nf_pkt_sym_hash(&k), nf_pkt_sym_hash(&r));
+		/* same addresses: the ports alone must be ordered */
+		memcpy(r.src_ip, k.src_ip, 16);
+		memcpy(r.dst_ip, k.src_ip, 16);
+		k = r;
+		r.src_port = k.dst_port;
+		r.dst_port = k.src_port;
+		NF_CHECK_EQ(nf_pkt_sym_hash(&k), nf_pkt_sym_hash(&r));
+		if (nf_test_failed_checks != before)
+			break;
+	}
+	/* direction-independent, yet flow-dependent */
+	tuple_key(&k, RTE_BE32(0x0a000001), 1000, 80);
+	tuple_key(&r, RTE_BE32(0x0a000001), 1001, 80);
+	NF_CHECK(nf_pkt_sym_hash(&k) != nf_pkt_sym_hash(&r));
+}
+
+/* Invariants of a successful parse of a @len-byte frame. */
+static void
+check_sane(const struct nf_flow_key *k, const struct nf_pkt_layout *l,
+	   uint16_t len)
+{
+	static const uint8_t zero[7];
+
+	NF_CHECK(l->l3 == NF_OFF_NONE || l->l3 < len);
+	NF_CHECK(l->l4 == NF_OFF_NONE || (l->l4 > l->l3 && l->l4 < len));
+	NF_CHECK(l->l2 < len);
+	NF_CHECK(!(k->flags & NF_KEY_F_TUNNEL) || l->l2 == l->vxlan + 8);
+	NF_CHECK(k->tag == 0 && k->in_port == IN_PORT);
+	NF_CHECK_MEM(k->pad, zero, sizeof(zero));
+}
+
+NF_TEST(test_fuzz)
+{
+	static const enum layer seeds[][MAX_LAYERS] = {
+		{ L_ETH, L_IP4, L_UDP, L_VXLAN, L_ETH, L_VLAN, L_IP4, L_TCP },
+		{ L_ETH, L_IP6, L_UDP, L_VXLAN, L_ETH, L_IP6, L_HBH, L_UDP },
+		{ L_ETH, L_VLAN, L_IP6, L_HBH, L_DST, L_FRAG6, L_TCP },
+		{ L_ETH, L_IP6, L_DST, L_ICMP6 },
+	};
+	static const uint16_t types[] = { 0x0800, 0x86dd, 0x8100, 0x88a8 };
+	struct nf_flow_key k, k2;
+	struct nf_pkt_layout lay, lay2;
+	unsigned int ok = 0;
+	int before = nf_test_failed_checks;
+	struct pkt p;
+
+	for (int it = 0; it < 200000; it++) {
+		uint16_t len = rnd() % 201;
+		int rc;
+
+		for (unsigned int i = 0; i < len; i++)
+			p.b[i] = rnd();
+		/* bias towards frames that get past the first checks */
+		if ((it & 1) && len >= 15) {
+			put16(p.b + 12, types[rnd() % RTE_DIM(types)]);
+			p.b[14] = (rnd() & 1 ? 0x45 : 0x60) | (p.b[14] & 0x0a);
+		}
+		rc = parse_exact(p.b, len, &k, &lay);
+		NF_CHECK(rc >= 0 && rc < NF_PKT_ERR_MAX);
+		if (rc == NF_PKT_OK)
+			check_sane(&k, &lay, len);
+		if (nf_test_failed_checks != before)
+			return;
+	}
+	for (int it = 0; it < 200000; it++) {
+		int rc, n = 1 + rnd() % 4;
+		uint16_t len;
+
+		build(&p, seeds[it % RTE_DIM(seeds)]);
+		for (int i = 0; i < n; i++)
+			p.b[rnd() % p.len] ^= 1u << (rnd() % 8);
+		if (rnd() & 1)
+			p.b[rnd() % p.len] = rnd();
+		len = rnd() & 1 ? p.len : rnd() % (p.len + 1);
+		rc = parse_exact(p.b, len, &k, &lay);
+		NF_CHECK(rc >= 0 && rc < NF_PKT_ERR_MAX);
+		if (rc == NF_PKT_OK) {
+			check_sane(&k, &lay, len);
+			ok++;
+		}
+		/* nothing beyond data_len may influence the result */
+		if ((it & 15) == 0) {
+			NF_CHECK_EQ(parse_mbuf(p.b, len, &k2, &lay2), rc);
+			if (rc == NF_PKT_OK) {
+				NF_CHECK_MEM(&k, &k2, sizeof(k));
+				NF_CHECK_MEM(&lay, &lay2, sizeof(lay));
+			}
+		}
+		if (nf_test_failed_checks != before)
+			return;
+	}
+	printf("     fuzz: %u of 200000 mutated frames parsed ok\n", ok);
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal_args[] = { "test_pkt", "--no-huge", "-m", "64", "--no-pci",
+		"--file-prefix", "nf_test_pkt", "-l", "0",
+		"--log-level", "lib.eal:error" };
+	static const struct nf_test_case cases[] = {
+		NF_CASE(test_err_names), NF_CASE(test_ipv4_l4),
+		NF_CASE(test_ipv6_ext), NF_CASE(test_fragments),
+		NF_CASE(test_vlan_arp), NF_CASE(test_vxlan),
+		NF_CASE(test_offloadable), NF_CASE(test_truncation),
+		NF_CASE(test_malformed), NF_CASE(test_multiseg),
+		NF_CASE(test_csum), NF_CASE(test_hash), NF_CASE(test_fuzz),
+	};
+	int rc;
+
+	RTE_SET_USED(argc);
+	RTE_SET_USED(argv);
+	if (rte_eal_init(RTE_DIM(eal_args), eal_args) < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	pool = rte_pktmbuf_pool_create("test_pkt", 255, 0, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (pool == NULL) {
+		fprintf(stderr, "mbuf pool: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	rc = nf_test_run(cases, RTE_DIM(cases));
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+	return rc;
+}
