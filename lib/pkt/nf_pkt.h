@@ -37,6 +37,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <netinet/in.h> /* IPPROTO_* in nf_pkt_offloadable() */
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -175,14 +176,22 @@ nf_pkt_offloadable(const struct nf_flow_key *k)
 	return k->ip_proto == IPPROTO_TCP || k->ip_proto == IPPROTO_UDP;
 }
 
+/*
+ * 64-bit view of a key for nf_key_mask/nf_key_match. Keys are written field
+ * by field; reading them through plain uint64_t pointers breaks strict
+ * aliasing and GCC -O2 then compares stale values. may_alias makes the view
+ * legal at no cost.
+ */
+typedef uint64_t __attribute__((__may_alias__)) nf_key_word_t;
+
 /** key &= mask, word by word. */
 static inline void
 nf_key_mask(struct nf_flow_key *dst, const struct nf_flow_key *key,
 	    const struct nf_flow_key *mask)
 {
-	const uint64_t *k = (const uint64_t *)key;
-	const uint64_t *mk = (const uint64_t *)mask;
-	uint64_t *d = (uint64_t *)dst;
+	const nf_key_word_t *k = (const nf_key_word_t *)key;
+	const nf_key_word_t *mk = (const nf_key_word_t *)mask;
+	nf_key_word_t *d = (nf_key_word_t *)dst;
 
 	for (unsigned int i = 0; i < NF_KEY_WORDS; i++)
 		d[i] = k[i] & mk[i];
@@ -193,9 +202,9 @@ static inline bool
 nf_key_match(const struct nf_flow_key *key, const struct nf_flow_key *mask,
 	     const struct nf_flow_key *value)
 {
-	const uint64_t *k = (const uint64_t *)key;
-	const uint64_t *mk = (const uint64_t *)mask;
-	const uint64_t *v = (const uint64_t *)value;
+	const nf_key_word_t *k = (const nf_key_word_t *)key;
+	const nf_key_word_t *mk = (const nf_key_word_t *)mask;
+	const nf_key_word_t *v = (const nf_key_word_t *)value;
 	uint64_t diff = 0;
 
 	for (unsigned int i = 0; i < NF_KEY_WORDS; i++)

@@ -32,40 +32,38 @@
 #define NF_VXLAN_SEED 0x6e667678u
 #define NF_SYM_SEED 0x6e667379u
 
-/* Hash input; zero-filled first so padding never leaks stack bytes in. */
-struct flow_tuple {
-	uint8_t a[16];
-	uint8_t b[16];
-	rte_be16_t a_port;
-	rte_be16_t b_port;
-	uint8_t proto;
-	uint8_t zero[3];
-};
+/*
+ * Hash input: {a, b, a_port, b_port, proto} as 32-bit words. rte_jhash
+ * reads its input as uint32_t, so the tuple is built as words with memcpy;
+ * filling a struct of bytes and shorts and handing that over would break
+ * strict aliasing, and at -O3 GCC does reorder the port stores after the
+ * hash's loads.
+ */
+#define TUPLE_WORDS 10
 
 static void
-tuple_fill(struct flow_tuple *t, const struct nf_flow_key *k, bool swap)
+tuple_fill(uint32_t w[TUPLE_WORDS], const struct nf_flow_key *k, bool swap)
 {
-	const uint8_t *a = swap ? k->dst_ip : k->src_ip;
-	const uint8_t *b = swap ? k->src_ip : k->dst_ip;
+	rte_be16_t ports[2] = { 0, 0 };
 
-	memset(t, 0, sizeof(*t));
-	memcpy(t->a, a, sizeof(t->a));
-	memcpy(t->b, b, sizeof(t->b));
-	t->proto = k->ip_proto;
-	if (k->flags & NF_KEY_F_FRAG)
-		return;
-	t->a_port = swap ? k->dst_port : k->src_port;
-	t->b_port = swap ? k->src_port : k->dst_port;
+	memcpy(&w[0], swap ? k->dst_ip : k->src_ip, sizeof(k->src_ip));
+	memcpy(&w[4], swap ? k->src_ip : k->dst_ip, sizeof(k->dst_ip));
+	if (!(k->flags & NF_KEY_F_FRAG)) {
+		ports[0] = swap ? k->dst_port : k->src_port;
+		ports[1] = swap ? k->src_port : k->dst_port;
+	}
+	memcpy(&w[8], ports, sizeof(ports));
+	w[9] = k->ip_proto;
 }
 
 uint16_t
 nf_vxlan_src_port(const struct nf_flow_key *inner)
 {
-	struct flow_tuple t;
+	uint32_t w[TUPLE_WORDS];
 	uint32_t h;
 
-	tuple_fill(&t, inner, false);
-	h = rte_jhash(&t, sizeof(t), NF_VXLAN_SEED);
+	tuple_fill(w, inner, false);
+	h = rte_jhash_32b(w, TUPLE_WORDS, NF_VXLAN_SEED);
 	return (uint16_t)(NF_SPORT_BASE + h % NF_SPORT_SPAN);
 }
 
@@ -78,13 +76,13 @@ nf_vxlan_src_port(const struct nf_flow_key *inner)
 uint32_t
 nf_pkt_sym_hash(const struct nf_flow_key *k)
 {
-	struct flow_tuple t;
+	uint32_t w[TUPLE_WORDS];
 	int c = memcmp(k->src_ip, k->dst_ip, sizeof(k->src_ip));
 	bool frag = k->flags & NF_KEY_F_FRAG;
 	bool swap = c > 0 ||
 		(c == 0 && !frag && rte_be_to_cpu_16(k->src_port) >
 			rte_be_to_cpu_16(k->dst_port));
 
-	tuple_fill(&t, k, swap);
-	return rte_jhash(&t, sizeof(t), NF_SYM_SEED);
+	tuple_fill(w, k, swap);
+	return rte_jhash_32b(w, TUPLE_WORDS, NF_SYM_SEED);
 }

@@ -20,6 +20,11 @@
  *    two are the same at the outer level.
  * Offsets are kept in 32 bits while computing so that "off + len" cannot wrap
  * before being compared.
+ *
+ * Choices nf_pkt.h leaves open: lay->l4 is set only for the protocols of
+ * l4_ops (TCP, UDP, ICMP, ICMPv6), since only there is a header known to
+ * exist; lay->l3_len is 0 for a non-IP frame; a first fragment's UDP length
+ * is only checked against 8, as it covers the whole datagram.
  */
 
 #include <stddef.h>

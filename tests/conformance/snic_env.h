@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_eal.h>
@@ -118,8 +119,8 @@ snic_env_create(struct snic_env *e, const char *name, unsigned int nvf,
 		if (id < 0)
 			return -1;
 		e->phys[i] = (uint16_t)id;
-		off += snprintf(args + off, sizeof(args) - off, ",%s=%s",
-			i == 0 ? "uplink" : "vf", pn);
+		off += snprintf(args + off, sizeof(args) - off, ",%s=%d",
+			i == 0 ? "uplink" : "vf", id);
 	}
 	if (extra != NULL)
 		snprintf(args + off, sizeof(args) - off, ",%s", extra);
@@ -141,7 +142,7 @@ snic_env_create(struct snic_env *e, const char *name, unsigned int nvf,
 static inline void
 snic_env_destroy(struct snic_env *e)
 {
-	void *m;
+	void *m = NULL;
 
 	for (unsigned int i = 0; i < e->n; i++)
 		while (e->upr[i] < e->nup[i])

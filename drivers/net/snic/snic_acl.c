@@ -77,7 +77,7 @@ snic_acl_insert(struct snic_port *port, struct rte_flow *f,
 			"port, both directions)", port->port_id,
 			RTE_PMD_SNIC_ACL_RULES_PER_PORT);
 	if (snic_acl_publish(port, f->dir, f, NULL) != 0)
-		return -rte_flow_error_set(err, ENOMEM,
+		return rte_flow_error_set(err, ENOMEM,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 			"ACL: out of memory");
 	port->acl_count[f->dir][f->group]++;

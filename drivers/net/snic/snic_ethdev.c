@@ -834,8 +834,10 @@ snic_remove(struct rte_vdev_device *vdev)
 	if (found == NULL)
 		return 0;
 	/* The last close frees the switch. */
-	for (uint16_t i = 0; i < n; i++)
+	for (uint16_t i = 0; i < n; i++) {
+		rte_eth_dev_stop(ids[i]);
 		rte_eth_dev_close(ids[i]);
+	}
 	return 0;
 }
 

@@ -27,18 +27,6 @@
 
 #include "snic.h"
 
-int
-snic_err(struct rte_flow_error *err, int code, enum rte_flow_error_type type,
-	 const void *cause, const char *fmt, ...)
-{
-	static __thread char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return -rte_flow_error_set(err, code, type, cause, msg);
-}
 
 /* What a rule's attributes ask for. */
 struct snic_attr {
@@ -146,7 +134,7 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 		const struct rte_flow_action actions[], struct rte_flow **fp,
 		struct snic_match *m, struct rte_flow_error *err)
 {
-	struct snic_attr sa;
+	struct snic_attr sa = {0};
 	struct rte_flow *f;
 	int rc;
 

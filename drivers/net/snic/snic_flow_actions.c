@@ -91,20 +91,7 @@ struct snic_action_desc {
 	snic_action_parse_t parse; /* NULL: nothing to do (VOID) */
 };
 
-static __thread char snic_act_msg[192];
 
-static int __rte_format_printf(5, 6)
-snic_aerr(struct rte_flow_error *err, int code, enum rte_flow_error_type type,
-	  const void *cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(snic_act_msg, sizeof(snic_act_msg), fmt, ap);
-	va_end(ap);
-	/* rte_flow_error keeps the pointer: per-thread buffer. */
-	return rte_flow_error_set(err, code, type, cause, snic_act_msg);
-}
 
 /* ------------------------------------------------------------ encap */
 
@@ -112,15 +99,24 @@ static const char *
 snic_item_name(enum rte_flow_item_type t)
 {
 	switch (t) {
-	case RTE_FLOW_ITEM_TYPE_END: return "END";
-	case RTE_FLOW_ITEM_TYPE_ETH: return "ETH";
-	case RTE_FLOW_ITEM_TYPE_VLAN: return "VLAN";
-	case RTE_FLOW_ITEM_TYPE_IPV4: return "IPV4";
-	case RTE_FLOW_ITEM_TYPE_IPV6: return "IPV6";
-	case RTE_FLOW_ITEM_TYPE_UDP: return "UDP";
-	case RTE_FLOW_ITEM_TYPE_TCP: return "TCP";
-	case RTE_FLOW_ITEM_TYPE_VXLAN: return "VXLAN";
-	default: return "an unsupported item";
+	case RTE_FLOW_ITEM_TYPE_END:
+		return "END";
+	case RTE_FLOW_ITEM_TYPE_ETH:
+		return "ETH";
+	case RTE_FLOW_ITEM_TYPE_VLAN:
+		return "VLAN";
+	case RTE_FLOW_ITEM_TYPE_IPV4:
+		return "IPV4";
+	case RTE_FLOW_ITEM_TYPE_IPV6:
+		return "IPV6";
+	case RTE_FLOW_ITEM_TYPE_UDP:
+		return "UDP";
+	case RTE_FLOW_ITEM_TYPE_TCP:
+		return "TCP";
+	case RTE_FLOW_ITEM_TYPE_VXLAN:
+		return "VXLAN";
+	default:
+		return "an unsupported item";
 	}
 }
 
@@ -158,14 +154,15 @@ snic_encap_items(const struct rte_flow_item *def,
 		if (p->type != seq[i].t1 && p->type != seq[i].t2) {
 			if (seq[i].optional)
 				continue;
-			return snic_aerr(err, EINVAL,
+			return snic_err(err, EINVAL,
 				RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				"VXLAN_ENCAP: definition item %u is %s (type %d) where %s was expected (ETH / [VLAN] / IPV4|IPV6 / UDP / VXLAN / END)",
-				(unsigned int)(p - def), snic_item_name(p->type),
-				(int)p->type, seq[i].name);
+				(unsigned int)(p - def),
+				snic_item_name(p->type), (int)p->type,
+				seq[i].name);
 		}
 		if (i != SNIC_E_END && p->spec == NULL)
-			return snic_aerr(err, EINVAL,
+			return snic_err(err, EINVAL,
 				RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				"VXLAN_ENCAP: the %s item of the definition has no spec",
 				snic_item_name(p->type));
@@ -265,14 +262,14 @@ snic_encap_parse(const struct rte_flow_item *def, struct snic_encap **out,
 	int ret;
 
 	if (def == NULL)
-		return snic_aerr(err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_CONF,
+		return snic_err(err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_CONF,
 				 act, "VXLAN_ENCAP: no definition");
 	ret = snic_encap_items(def, it, act, err);
 	if (ret != 0)
 		return ret;
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
-		return snic_aerr(err, ENOMEM, RTE_FLOW_ERROR_TYPE_ACTION, act,
+		return snic_err(err, ENOMEM, RTE_FLOW_ERROR_TYPE_ACTION, act,
 				 "VXLAN_ENCAP: out of memory");
 	snic_encap_build(e, it);
 	*out = e;
@@ -281,15 +278,16 @@ snic_encap_parse(const struct rte_flow_item *def, struct snic_encap **out,
 
 /* ------------------------------------------------------------ helpers */
 
+/* The rule's rewrite parameters, allocated on first use. */
 static struct snic_rewrite *
-snic_rw(struct snic_actx *c, const struct snic_action_desc *d,
+snic_rw(struct snic_actx *c, const char *name,
 	const struct rte_flow_action *act)
 {
 	if (c->a->rw == NULL) {
 		c->a->rw = calloc(1, sizeof(*c->a->rw));
 		if (c->a->rw == NULL)
-			snic_aerr(c->err, ENOMEM, RTE_FLOW_ERROR_TYPE_ACTION,
-				  act, "%s: out of memory", d->name);
+			snic_err(c->err, ENOMEM, RTE_FLOW_ERROR_TYPE_ACTION,
+				  act, "%s: out of memory", name);
 	}
 	return c->a->rw;
 }
@@ -300,7 +298,7 @@ snic_once(struct snic_actx *c, const struct snic_action_desc *d,
 	  const struct rte_flow_action *act)
 {
 	if (c->a->flags & d->flag)
-		return snic_aerr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION,
 				 act, "%s: given twice", d->name);
 	c->a->flags |= d->flag;
 	return 0;
@@ -317,7 +315,7 @@ snic_port_resolve(struct snic_actx *c, const char *name,
 	if (ethdev <= UINT16_MAX)
 		p = snic_port_by_ethdev((uint16_t)ethdev);
 	if (p == NULL || p->sw != c->port->sw)
-		return snic_aerr(c->err, EINVAL,
+		return snic_err(c->err, EINVAL,
 				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				 "%s: port %u is not in this switch domain",
 				 name, ethdev);
@@ -349,11 +347,11 @@ snic_fate(struct snic_actx *c, const struct snic_action_desc *d,
 	uint32_t have = c->a->flags & SNIC_A_FATE;
 
 	if (have == SNIC_A_PORT && fate == SNIC_A_PORT)
-		return snic_aerr(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
+		return snic_err(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
 				 act, "%s: only one PORT_ID fate; use SAMPLE to mirror",
 				 d->name);
 	if (have != 0 && have != fate)
-		return snic_aerr(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
+		return snic_err(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
 				 act, "%s: a rule has at most one fate (PORT_ID, DROP or UPCALL)",
 				 d->name);
 	c->a->flags |= fate;
@@ -370,11 +368,11 @@ snic_ipver(struct snic_actx *c, const struct snic_action_desc *d,
 	uint8_t other = v6 ? NF_KEY_F_IPV4 : NF_KEY_F_IPV6;
 
 	if (fl & other)
-		return snic_aerr(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
+		return snic_err(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
 				 act, "%s: the pattern matches IPv%c packets",
 				 d->name, v6 ? '4' : '6');
 	if (c->ipver != 0 && c->ipver != (v6 ? 6 : 4))
-		return snic_aerr(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
+		return snic_err(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
 				 act, "%s: IPv4 and IPv6 rewrites cannot be mixed",
 				 d->name);
 	c->ipver = v6 ? 6 : 4;
@@ -424,7 +422,7 @@ snic_act_queue(struct snic_actx *c, const struct snic_action_desc *d,
 	const struct rte_flow_action_queue *q = act->conf;
 
 	if (q->index != 0)
-		return snic_aerr(c->err, ENOTSUP,
+		return snic_err(c->err, ENOTSUP,
 				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				 "QUEUE: index %u: only QUEUE 0 (= SNIC_UPCALL) is supported",
 				 q->index);
@@ -441,7 +439,7 @@ snic_act_decap(struct snic_actx *c, const struct snic_action_desc *d,
 	bool plain = (fm & NF_KEY_F_TUNNEL) && !(fk & NF_KEY_F_TUNNEL);
 
 	if (c->type == RTE_PMD_SNIC_FLOW_TYPE_EXACT ? !tun : plain)
-		return snic_aerr(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
+		return snic_err(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION,
 				 act, "VXLAN_DECAP: the pattern does not match VXLAN packets (match a VNI)");
 	return snic_once(c, d, act);
 }
@@ -457,7 +455,7 @@ snic_act_encap(struct snic_actx *c, const struct snic_action_desc *d,
 	ret = snic_once(c, d, act);
 	if (ret != 0)
 		return ret;
-	rw = snic_rw(c, d, act);
+	rw = snic_rw(c, d->name, act);
 	if (rw == NULL)
 		return -rte_errno;
 	return snic_encap_parse(conf->definition, &rw->encap, act, c->err);
@@ -472,13 +470,13 @@ snic_act_push_vlan(struct snic_actx *c, const struct snic_action_desc *d,
 	struct snic_rewrite *rw;
 
 	if (tpid != RTE_ETHER_TYPE_VLAN && tpid != RTE_ETHER_TYPE_QINQ)
-		return snic_aerr(c->err, EINVAL,
+		return snic_err(c->err, EINVAL,
 				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				 "OF_PUSH_VLAN: ethertype 0x%04x: only 0x8100 and 0x88a8",
 				 tpid);
 	if (snic_once(c, d, act) != 0)
 		return -rte_errno;
-	rw = snic_rw(c, d, act);
+	rw = snic_rw(c, d->name, act);
 	if (rw == NULL)
 		return -rte_errno;
 	rw->push_tpid = conf->ethertype;
@@ -494,12 +492,12 @@ snic_act_vid(struct snic_actx *c, const struct snic_action_desc *d,
 	struct snic_rewrite *rw;
 
 	if (vid > 4095)
-		return snic_aerr(c->err, EINVAL,
+		return snic_err(c->err, EINVAL,
 				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				 "OF_SET_VLAN_VID: vlan_vid %u is above 4095", vid);
 	if (snic_once(c, d, act) != 0)
 		return -rte_errno;
-	rw = snic_rw(c, d, act);
+	rw = snic_rw(c, d->name, act);
 	if (rw == NULL)
 		return -rte_errno;
 	rw->vid = vid;
@@ -514,13 +512,13 @@ snic_act_pcp(struct snic_actx *c, const struct snic_action_desc *d,
 	struct snic_rewrite *rw;
 
 	if (conf->vlan_pcp > 7)
-		return snic_aerr(c->err, EINVAL,
+		return snic_err(c->err, EINVAL,
 				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				 "OF_SET_VLAN_PCP: vlan_pcp %u is above 7",
 				 conf->vlan_pcp);
 	if (snic_once(c, d, act) != 0)
 		return -rte_errno;
-	rw = snic_rw(c, d, act);
+	rw = snic_rw(c, d->name, act);
 	if (rw == NULL)
 		return -rte_errno;
 	rw->pcp = conf->vlan_pcp;
@@ -537,7 +535,7 @@ snic_act_mac(struct snic_actx *c, const struct snic_action_desc *d,
 
 	if (snic_once(c, d, act) != 0)
 		return -rte_errno;
-	rw = snic_rw(c, d, act);
+	rw = snic_rw(c, d->name, act);
 	if (rw == NULL)
 		return -rte_errno;
 	memcpy(d->flag == SNIC_A_SET_MAC_SRC ? &rw->mac_src : &rw->mac_dst,
@@ -557,7 +555,7 @@ snic_act_ip(struct snic_actx *c, const struct snic_action_desc *d,
 
 	if (snic_ipver(c, d, act, v6) != 0 || snic_once(c, d, act) != 0)
 		return -rte_errno;
-	rw = snic_rw(c, d, act);
+	rw = snic_rw(c, d->name, act);
 	if (rw == NULL)
 		return -rte_errno;
 	dst = d->flag == SNIC_A_SET_IP_SRC ? rw->ip_src : rw->ip_dst;
@@ -583,7 +581,7 @@ snic_act_set_tag(struct snic_actx *c, const struct snic_action_desc *d,
 	/* N-10: index << 8 | data in 16 bits; conf->mask is ignored (the
 	 * whole 8-bit data is written). */
 	if (conf->data > 0xff)
-		return snic_aerr(c->err, EINVAL,
+		return snic_err(c->err, EINVAL,
 				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				 "SET_TAG: data 0x%x does not fit in 8 bits",
 				 conf->data);
@@ -607,7 +605,7 @@ snic_act_indirect(struct snic_actx *c, const struct snic_action_desc *d,
 		if (sw->handles[i] == h)
 			known = true;
 	if (!known || h->magic != SNIC_HANDLE_MAGIC || h->sw != sw)
-		return snic_aerr(c->err, EINVAL,
+		return snic_err(c->err, EINVAL,
 				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
 				 "INDIRECT: not a COUNT handle of this switch");
 	if (snic_once(c, d, act) != 0)
@@ -616,4 +614,307 @@ snic_act_indirect(struct snic_actx *c, const struct snic_action_desc *d,
 	h->refcnt++;
 	c->a->shared = h;
 	return 0;
+}
+
+static int
+snic_act_modify_check(struct snic_actx *c,
+		      const struct rte_flow_action_modify_field *mf,
+		      const struct rte_flow_action *act, uint32_t bits)
+{
+	if (mf->operation != RTE_FLOW_MODIFY_SET &&
+	    mf->operation != RTE_FLOW_MODIFY_ADD &&
+	    mf->operation != RTE_FLOW_MODIFY_SUB)
+		return snic_err(c->err, ENOTSUP,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "MODIFY_FIELD: operation %d is not supported (SET, ADD, SUB)",
+				 (int)mf->operation);
+	if (mf->src.field != RTE_FLOW_FIELD_VALUE)
+		return snic_err(c->err, ENOTSUP,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "MODIFY_FIELD: source field %d is not supported: only an immediate value (RTE_FLOW_FIELD_VALUE)",
+				 (int)mf->src.field);
+	if (mf->width == 0 || mf->width > bits)
+		return snic_err(c->err, EINVAL,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "MODIFY_FIELD: width %u: the field has %u bits",
+				 mf->width, bits);
+	if (mf->dst.offset > bits - mf->width)
+		return snic_err(c->err, EINVAL,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "MODIFY_FIELD: offset %u + width %u exceed the field's %u bits",
+				 mf->dst.offset, mf->width, bits);
+	return 0;
+}
+
+static int
+snic_act_modify(struct snic_actx *c, const struct snic_action_desc *d,
+		const struct rte_flow_action *act)
+{
+	const struct rte_flow_action_modify_field *mf = act->conf;
+	enum rte_flow_field_id f = mf->dst.field;
+	struct snic_rewrite *rw;
+	struct snic_modify *md;
+	uint32_t bits, flag, v = 0;
+	const char *name;
+
+	if (f == RTE_FLOW_FIELD_IPV4_DSCP || f == RTE_FLOW_FIELD_IPV6_DSCP) {
+		bits = 6;
+		flag = SNIC_A_MOD_DSCP;
+		name = "DSCP";
+		if (snic_ipver(c, d, act, f == RTE_FLOW_FIELD_IPV6_DSCP) != 0)
+			return -rte_errno;
+	} else if (f == RTE_FLOW_FIELD_VXLAN_RSVD0) {
+		bits = 24;
+		flag = SNIC_A_MOD_RSVD0;
+		name = "VXLAN_RSVD0";
+	} else {
+		return snic_err(c->err, ENOTSUP,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "MODIFY_FIELD: destination field %d is not supported (IPV4_DSCP, IPV6_DSCP, VXLAN_RSVD0)",
+				 (int)f);
+	}
+	if (snic_act_modify_check(c, mf, act, bits) != 0)
+		return -rte_errno;
+	if (c->a->flags & flag)
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION,
+				 act, "MODIFY_FIELD: %s modified twice", name);
+	rw = snic_rw(c, d->name, act);
+	if (rw == NULL)
+		return -rte_errno;
+	/* Big-endian number in the field's bytes, low `width` bits used. */
+	for (uint32_t i = 0; i < (bits + 7) / 8; i++)
+		v = v << 8 | mf->src.value[i];
+	md = flag == SNIC_A_MOD_DSCP ? &rw->dscp : &rw->rsvd0;
+	md->op = (uint8_t)mf->operation;
+	md->offset = (uint8_t)mf->dst.offset;
+	md->width = (uint8_t)mf->width;
+	md->value = mf->width < 32 ? v & ((1u << mf->width) - 1) : v;
+	c->a->flags |= flag;
+	return 0;
+}
+
+static int
+snic_sample_sub(struct snic_actx *c, struct snic_sample *s,
+		const struct rte_flow_action *sa, bool *have_port)
+{
+	const char *shape = "sub-actions are [VXLAN_ENCAP /] PORT_ID";
+
+	if (sa->type == RTE_FLOW_ACTION_TYPE_VOID ||
+	    sa->type == RTE_FLOW_ACTION_TYPE_COUNT)
+		return 0;
+	if (sa->type != RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP &&
+	    !snic_is_port_action(sa->type))
+		return snic_err(c->err, ENOTSUP,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, sa,
+				 "SAMPLE: sub-action type %d is not supported: %s",
+				 (int)sa->type, shape);
+	if (*have_port || (sa->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP &&
+			   s->encap != NULL))
+		return snic_err(c->err, EINVAL,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, sa,
+				 "SAMPLE: %s", shape);
+	if (sa->conf == NULL)
+		return snic_err(c->err, EINVAL,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, sa,
+				 "SAMPLE: a sub-action has no configuration");
+	if (sa->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP)
+		return snic_encap_parse(((const struct
+			rte_flow_action_vxlan_encap *)sa->conf)->definition,
+			&s->encap, sa, c->err);
+	*have_port = true;
+	return snic_port_resolve(c, "SAMPLE", sa, snic_act_ethdev(sa),
+				 &s->out_port);
+}
+
+static int
+snic_act_sample(struct snic_actx *c, const struct snic_action_desc *d,
+		const struct rte_flow_action *act)
+{
+	const struct rte_flow_action_sample *conf = act->conf;
+	const struct rte_flow_action *sa;
+	struct snic_sample *s;
+	bool have_port = false;
+	int ret;
+
+	if (conf->ratio == 0)
+		return snic_err(c->err, EINVAL,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "SAMPLE: ratio 0 is invalid (1 mirrors every packet)");
+	if (conf->actions == NULL)
+		return snic_err(c->err, EINVAL,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "SAMPLE: no sub-actions");
+	if (snic_once(c, d, act) != 0)
+		return -rte_errno;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return snic_err(c->err, ENOMEM, RTE_FLOW_ERROR_TYPE_ACTION,
+				 act, "SAMPLE: out of memory");
+	c->a->sample = s;
+	s->ratio = conf->ratio;
+	for (sa = conf->actions; sa->type != RTE_FLOW_ACTION_TYPE_END; sa++) {
+		ret = snic_sample_sub(c, s, sa, &have_port);
+		if (ret != 0)
+			return ret;
+	}
+	if (!have_port)
+		return snic_err(c->err, EINVAL,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "SAMPLE: no PORT_ID sub-action");
+	return 0;
+}
+
+/* ------------------------------------------------------------ table */
+
+#define FWD_NO_TAG "SET_TAG: only ACL rules set tags"
+#define FWD_NO_UPCALL "forwarding rules cannot upcall: remove the rule instead"
+
+static const struct snic_action_desc snic_actions[] = {
+	{ RTE_FLOW_ACTION_TYPE_VOID, "VOID", SNIC_AL_ALL, false, 0, NULL,
+	  NULL },
+	{ RTE_FLOW_ACTION_TYPE_COUNT, "COUNT", SNIC_AL_ALL, false,
+	  SNIC_A_COUNT, NULL, snic_act_flag },
+	{ RTE_FLOW_ACTION_TYPE_PORT_ID, "PORT_ID", SNIC_AL_ALL, true,
+	  SNIC_A_PORT, NULL, snic_act_port },
+	{ RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, "REPRESENTED_PORT",
+	  SNIC_AL_ALL, true, SNIC_A_PORT, NULL, snic_act_port },
+	{ RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR, "PORT_REPRESENTOR",
+	  SNIC_AL_ALL, true, SNIC_A_PORT, NULL, snic_act_port },
+	{ RTE_FLOW_ACTION_TYPE_DROP, "DROP", SNIC_AL_ALL, false, SNIC_A_DROP,
+	  NULL, snic_act_fate },
+	{ RTE_FLOW_ACTION_TYPE_SNIC_UPCALL, "SNIC_UPCALL", SNIC_AL_ACL, false,
+	  SNIC_A_UPCALL, FWD_NO_UPCALL, snic_act_fate },
+	{ RTE_FLOW_ACTION_TYPE_QUEUE, "QUEUE", SNIC_AL_ACL, true,
+	  SNIC_A_UPCALL, FWD_NO_UPCALL, snic_act_queue },
+	{ RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, "OF_POP_VLAN", SNIC_AL_ALL, false,
+	  SNIC_A_POP_VLAN, NULL, snic_once },
+	{ RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN, "OF_PUSH_VLAN", SNIC_AL_ALL, true,
+	  SNIC_A_PUSH_VLAN, NULL, snic_act_push_vlan },
+	{ RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID, "OF_SET_VLAN_VID", SNIC_AL_ALL,
+	  true, SNIC_A_SET_VID, NULL, snic_act_vid },
+	{ RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP, "OF_SET_VLAN_PCP", SNIC_AL_ALL,
+	  true, SNIC_A_SET_PCP, NULL, snic_act_pcp },
+	{ RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, "VXLAN_DECAP", SNIC_AL_ALL, false,
+	  SNIC_A_DECAP, NULL, snic_act_decap },
+	{ RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, "VXLAN_ENCAP", SNIC_AL_ALL, true,
+	  SNIC_A_ENCAP, NULL, snic_act_encap },
+	{ RTE_FLOW_ACTION_TYPE_DEC_TTL, "DEC_TTL", SNIC_AL_ALL, false,
+	  SNIC_A_DEC_TTL, NULL, snic_act_flag },
+	{ RTE_FLOW_ACTION_TYPE_SET_MAC_SRC, "SET_MAC_SRC", SNIC_AL_ALL, true,
+	  SNIC_A_SET_MAC_SRC, NULL, snic_act_mac },
+	{ RTE_FLOW_ACTION_TYPE_SET_MAC_DST, "SET_MAC_DST", SNIC_AL_ALL, true,
+	  SNIC_A_SET_MAC_DST, NULL, snic_act_mac },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC, "SET_IPV4_SRC", SNIC_AL_ALL, true,
+	  SNIC_A_SET_IP_SRC, NULL, snic_act_ip },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV4_DST, "SET_IPV4_DST", SNIC_AL_ALL, true,
+	  SNIC_A_SET_IP_DST, NULL, snic_act_ip },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC, "SET_IPV6_SRC", SNIC_AL_ALL, true,
+	  SNIC_A_SET_IP_SRC, NULL, snic_act_ip },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV6_DST, "SET_IPV6_DST", SNIC_AL_ALL, true,
+	  SNIC_A_SET_IP_DST, NULL, snic_act_ip },
+	{ RTE_FLOW_ACTION_TYPE_SAMPLE, "SAMPLE", SNIC_AL_ALL, true,
+	  SNIC_A_SAMPLE, NULL, snic_act_sample },
+	{ RTE_FLOW_ACTION_TYPE_SET_TAG, "SET_TAG", SNIC_AL_ACL, true,
+	  SNIC_A_SET_TAG, FWD_NO_TAG, snic_act_set_tag },
+	{ RTE_FLOW_ACTION_TYPE_INDIRECT, "INDIRECT", SNIC_AL_ALL, true,
+	  SNIC_A_SHARED_CNT, NULL, snic_act_indirect },
+	{ RTE_FLOW_ACTION_TYPE_MODIFY_FIELD, "MODIFY_FIELD", SNIC_AL_ALL, true,
+	  0, NULL, snic_act_modify },
+};
+
+static const struct snic_action_desc *
+snic_action_find(enum rte_flow_action_type type)
+{
+	for (size_t i = 0; i < RTE_DIM(snic_actions); i++)
+		if (snic_actions[i].type == type)
+			return &snic_actions[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------ API */
+
+static int
+snic_action_one(struct snic_actx *c, const struct rte_flow_action *act)
+{
+	const struct snic_action_desc *d = snic_action_find(act->type);
+	uint8_t al = c->type == RTE_PMD_SNIC_FLOW_TYPE_EXACT ? SNIC_AL_FWD :
+							       SNIC_AL_ACL;
+
+	if (d == NULL)
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION,
+				 act, "action type %d is not supported",
+				 (int)act->type);
+	if (!(d->allow & al))
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION,
+				 act, "%s", d->refusal);
+	if (d->needs_conf && act->conf == NULL)
+		return snic_err(c->err, EINVAL,
+				 RTE_FLOW_ERROR_TYPE_ACTION_CONF, act,
+				 "%s: missing configuration", d->name);
+	return d->parse != NULL ? d->parse(c, d, act) : 0;
+}
+
+int
+snic_actions_parse(struct snic_port *port,
+		   const struct rte_flow_action *actions, uint32_t type,
+		   enum snic_dir dir, const struct snic_match *m,
+		   struct snic_actions *a, struct rte_flow_error *err)
+{
+	struct snic_actx c = {
+		.port = port, .type = type, .dir = dir, .m = m, .a = a,
+		.err = err,
+	};
+	const struct rte_flow_action *act;
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	if (type != RTE_PMD_SNIC_FLOW_TYPE_EXACT &&
+	    type != RTE_PMD_SNIC_FLOW_TYPE_ACL)
+		return snic_err(err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR, NULL,
+				 "flow type %u is not supported (N-4)", type);
+	if (actions == NULL)
+		return snic_err(err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_NUM,
+				 NULL, "no actions");
+	for (act = actions; act->type != RTE_FLOW_ACTION_TYPE_END; act++) {
+		ret = snic_action_one(&c, act);
+		if (ret != 0)
+			goto fail;
+	}
+	if (type == RTE_PMD_SNIC_FLOW_TYPE_EXACT &&
+	    !(a->flags & SNIC_A_FATE)) {
+		ret = snic_err(err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION, act,
+				"forwarding rule: no fate action (PORT_ID or DROP)");
+		goto fail;
+	}
+	/* DECAP, POP_VLAN, DEC_TTL have no parameters but are rewrites:
+	 * keep "rw != NULL iff a rewrite flag" for the datapath. */
+	if ((a->flags & SNIC_A_REWRITE) && a->rw == NULL &&
+	    snic_rw(&c, "rewrite", act) == NULL) {
+		ret = -rte_errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	snic_actions_release(a);
+	return ret;
+}
+
+void
+snic_actions_release(struct snic_actions *a)
+{
+	if (a == NULL)
+		return;
+	if (a->rw != NULL) {
+		free(a->rw->encap);
+		free(a->rw);
+	}
+	if (a->sample != NULL) {
+		free(a->sample->encap);
+		free(a->sample);
+	}
+	/* The caller holds sw->lock (N-11). */
+	if ((a->flags & SNIC_A_SHARED_CNT) && a->shared != NULL &&
+	    a->shared->refcnt > 0)
+		a->shared->refcnt--;
+	memset(a, 0, sizeof(*a));
 }

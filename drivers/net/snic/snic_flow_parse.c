@@ -31,7 +31,8 @@
  * port, which must belong to the same switch; useful for egress ACLs.
  *
  * Two layouts (N-8). Take the first VXLAN item:
- *  - if the item right before it (VOIDs skipped) is UDP: standard DPDK
+ *  - if the item right before it (VOIDs skipped) is UDP, and either an ETH
+ *    item follows VXLAN or that UDP matches dst_port 4789: standard DPDK
  *    layering. Items before VXLAN describe the OUTER headers: ETH (no field
  *    may be matched), IPV4|IPV6 (src/dst → outer_src/outer_dst and the
  *    NF_KEY_F_OUTER_V6 flag; proto may only be matched as 17), UDP (dst_port
@@ -50,6 +51,13 @@
  * and dst only, proto only as 17) match the outer addresses and imply
  * TUNNEL = 1 and OUTER_V6 = 0/1. A pattern with neither VXLAN nor OUTER
  * item matches only non-tunnelled packets (TUNNEL matched as 0).
+ * Consequences: a spec-layout rule may match inner UDP right before VXLAN
+ * ("ETH / IPV4 / UDP / VXLAN vni") as long as it does not match UDP port
+ * 4789 there and has no ETH after VXLAN; to match VLAN id 0 in the spec layout, give the
+ * VLAN spec has_more_vlan = 1 with that bit unmasked (not all zero then);
+ * a tunnelled packet with VNI 0 can only be matched in standard layering.
+ * The spec's templates list spec values only: give masks explicitly (the
+ * default IPV4 mask matches src and dst, not next_proto_id).
  *
  * Fields (N-5), all copied in network order into struct nf_flow_key:
  *   ETH    dst, src, type (→ eth_type: the TPID when tagged); has_vlan →
@@ -149,21 +157,7 @@ struct snic_pctx {
 /* Stands for spec and mask of an item given without spec. */
 static const uint8_t snic_zero[64];
 
-static __thread char snic_parse_msg[192];
 
-static int __rte_format_printf(5, 6)
-snic_perr(struct rte_flow_error *err, int code, enum rte_flow_error_type type,
-	  const void *cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(snic_parse_msg, sizeof(snic_parse_msg), fmt, ap);
-	va_end(ap);
-	/* rte_flow_error keeps the pointer: the buffer is per thread and
-	 * lives until this thread's next refusal. */
-	return rte_flow_error_set(err, code, type, cause, snic_parse_msg);
-}
 
 static bool
 snic_all_zero(const void *p, size_t n)
@@ -194,7 +188,7 @@ snic_key_set(struct snic_pctx *c, const struct rte_flow_item *it,
 
 	for (i = 0; i < len; i++)
 		if ((k[i] ^ (v[i] & mk[i])) & km[i] & mk[i])
-			return snic_perr(c->err, EINVAL,
+			return snic_err(c->err, EINVAL,
 				RTE_FLOW_ERROR_TYPE_ITEM_SPEC, it,
 				"%s: %s conflicts with an earlier item",
 				item, field);
@@ -253,7 +247,7 @@ snic_proto_check(struct snic_pctx *c, const struct rte_flow_item *it,
 	if (((IPPROTO_TCP ^ proto) & pmask) == 0 ||
 	    ((IPPROTO_UDP ^ proto) & pmask) == 0)
 		return 0;
-	return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC, it,
+	return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC, it,
 			 "%s: %s %u: only TCP and UDP flows are offloaded (N-3)",
 			 item, field, proto);
 }
@@ -268,7 +262,7 @@ snic_eth_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	const struct rte_flow_item_eth *m = mk;
 
 	if (m->reserved)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "%s: matching on reserved is not supported",
 				 d->name);
 	if (m->has_vlan)
@@ -286,7 +280,7 @@ snic_vlan_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	RTE_SET_USED(sp);
 	/* The key holds the first tag only: "more tags or not" is unknown. */
 	if (m->has_more_vlan || m->reserved)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "%s: matching on has_more_vlan is not supported",
 				 d->name);
 	return snic_flag_set(c, it, d->name, NF_KEY_F_VLAN, true);
@@ -310,7 +304,7 @@ snic_ipv4_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	 * nor offsets; OVS writes "not a fragment" as 0/0x3fff. */
 	if (fm != 0) {
 		if (fm != nofrag || fv != 0)
-			return snic_perr(c->err, ENOTSUP, fm != nofrag ?
+			return snic_err(c->err, ENOTSUP, fm != nofrag ?
 				RTE_FLOW_ERROR_TYPE_ITEM_MASK :
 				RTE_FLOW_ERROR_TYPE_ITEM_SPEC, it,
 				"%s: hdr.fragment_offset: only \"not a fragment\" (spec 0, mask 0x3fff) can be matched",
@@ -338,13 +332,13 @@ snic_ipv6_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	int ret;
 
 	if (vm & ~(uint32_t)RTE_IPV6_HDR_TC_MASK)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "%s: hdr.vtc_flow: only the traffic class can be matched, not the version or flow label",
 				 d->name);
 	if (m->has_hop_ext || m->has_route_ext || m->has_auth_ext ||
 	    m->has_esp_ext || m->has_dest_ext || m->has_mobil_ext ||
 	    m->has_hip_ext || m->has_shim6_ext || m->reserved)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "%s: of the extension-header bits only has_frag_ext can be matched",
 				 d->name);
 	ret = snic_key_set(c, it, d->name, "hdr.vtc_flow",
@@ -374,10 +368,11 @@ snic_tcp_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	/* Spec §7.1.1 #6 / §7.7: only FIN, SYN, RST, so that connection
 	 * set-up and tear-down keep reaching software (V-5). */
 	if (fm & ~fl)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "TCP: only FIN, SYN and RST flags can be matched");
 	ret = snic_key_set(c, it, d->name, "hdr.tcp_flags",
-			   offsetof(struct nf_flow_key, tcp_flags), &fv, &fm, 1);
+			   offsetof(struct nf_flow_key, tcp_flags), &fv, &fm,
+			   1);
 	if (ret != 0)
 		return ret;
 	return snic_ip_proto_set(c, it, d->name, IPPROTO_TCP);
@@ -418,7 +413,7 @@ snic_tag_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	/* N-10: tags are index << 8 | 8-bit data. The default mask has all
 	 * 32 data bits: harmless as long as the spec has none above 0xff. */
 	if (s->data & m->data & ~0xffu)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
 				 it, "%s: data 0x%x: tags carry 8 bits of data",
 				 d->name, s->data & m->data);
 	vm = (uint16_t)(m->index << 8 | (m->data & 0xff));
@@ -440,12 +435,12 @@ snic_vxlan_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	bool vni_masked = !snic_all_zero(m->vni, 3);
 
 	if (c->vxlan_done)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
 				 "%s: only one VXLAN item (no nested tunnels)",
 				 d->name);
 	c->vxlan_done = true;
 	if ((s->flags ^ 0x08) & m->flags)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
 				 it, "%s: flags can only be matched as 0x08 (I flag)",
 				 d->name);
 	for (int i = 0; i < 3; i++) {
@@ -455,7 +450,7 @@ snic_vxlan_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	/* N-8 spec layout: a VNI matched as 0 means "not tunnelled". */
 	if (!c->std && !c->spec_null && vni_masked && snic_all_zero(vni, 3)) {
 		if (!snic_all_zero(m->rsvd0, 3))
-			return snic_perr(c->err, EINVAL,
+			return snic_err(c->err, EINVAL,
 				RTE_FLOW_ERROR_TYPE_ITEM_MASK, it,
 				"%s: vni 0 means \"not tunnelled\": rsvd0 cannot be matched too",
 				d->name);
@@ -477,7 +472,7 @@ snic_outer_proto(struct snic_pctx *c, const struct snic_item_desc *d,
 		 const struct rte_flow_item *it, uint8_t v, uint8_t m)
 {
 	if ((v ^ IPPROTO_UDP) & m)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
 				 it, "%s: the outer protocol can only be matched as UDP (17)",
 				 d->name);
 	return 0;
@@ -508,7 +503,7 @@ snic_outer6_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	    m->has_auth_ext || m->has_esp_ext || m->has_dest_ext ||
 	    m->has_mobil_ext || m->has_hip_ext || m->has_shim6_ext ||
 	    m->reserved)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "%s: matching on extension-header bits is not supported",
 				 d->name);
 	if (snic_outer_proto(c, d, it, s->hdr.proto, m->hdr.proto) ||
@@ -527,7 +522,7 @@ snic_outer_udp_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 
 	/* Only 4789 packets are parsed as VXLAN (nf_pkt). */
 	if ((s->hdr.dst_port ^ RTE_BE16(NF_VXLAN_PORT)) & m->hdr.dst_port)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
 				 it, "%s: hdr.dst_port can only be matched as %u",
 				 d->name, NF_VXLAN_PORT);
 	return 0;
@@ -542,7 +537,7 @@ snic_outer_eth_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 
 	RTE_SET_USED(sp);
 	if (m->has_vlan || m->reserved)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "%s", d->nomatch);
 	return 0;
 }
@@ -557,11 +552,11 @@ snic_in_port_set(struct snic_pctx *c, const struct snic_item_desc *d,
 	if (ethdev <= UINT16_MAX)
 		p = snic_port_by_ethdev((uint16_t)ethdev);
 	if (p == NULL || p->sw != c->port->sw)
-		return snic_perr(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
+		return snic_err(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
 				 it, "%s: port %u is not in this switch domain",
 				 d->name, ethdev);
 	if (c->in_port_set && c->in_port != p->index)
-		return snic_perr(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
+		return snic_err(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
 				 it, "%s: a different ingress port was already given",
 				 d->name);
 	c->in_port_set = true;
@@ -580,7 +575,7 @@ snic_port_id_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	if (m->id == 0)
 		return 0;
 	if (m->id != UINT32_MAX)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "%s: id can only be matched with a full mask",
 				 d->name);
 	return snic_in_port_set(c, d, it, s->id);
@@ -597,7 +592,7 @@ snic_ethdev_hook(struct snic_pctx *c, const struct snic_item_desc *d,
 	if (m->port_id == 0)
 		return 0;
 	if (m->port_id != UINT16_MAX)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
 				 it, "%s: port_id can only be matched with a full mask",
 				 d->name);
 	return snic_in_port_set(c, d, it, s->port_id);
@@ -852,10 +847,10 @@ snic_fields_apply(struct snic_pctx *c, const struct snic_item_desc *d,
 			continue;
 		if (f->kind == SNIC_F_NONE) {
 			if (d->nomatch != NULL)
-				return snic_perr(c->err, ENOTSUP,
+				return snic_err(c->err, ENOTSUP,
 					RTE_FLOW_ERROR_TYPE_ITEM_MASK, it,
 					"%s", d->nomatch);
-			return snic_perr(c->err, ENOTSUP,
+			return snic_err(c->err, ENOTSUP,
 				RTE_FLOW_ERROR_TYPE_ITEM_MASK, it,
 				"%s: matching on %s is not supported",
 				d->name, f->name);
@@ -881,7 +876,7 @@ snic_item_apply(struct snic_pctx *c, const struct snic_item_desc *d,
 
 	if ((d->flags & SNIC_IT_ACL_ONLY) &&
 	    c->type == RTE_PMD_SNIC_FLOW_TYPE_EXACT)
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
 				 "%s is never offloaded; use an ACL rule (N-3)",
 				 d->name);
 	c->spec_null = spec == NULL;
@@ -890,7 +885,7 @@ snic_item_apply(struct snic_pctx *c, const struct snic_item_desc *d,
 		mask = snic_zero;
 	} else if (it->last != NULL &&
 		   snic_is_range(spec, it->last, mask, d->size)) {
-		return snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_LAST,
+		return snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_LAST,
 				 it, "%s: ranges are not supported", d->name);
 	}
 	if ((d->flags & SNIC_IT_PLACEHOLDER) && !c->std && !c->spec_null &&
@@ -898,7 +893,7 @@ snic_item_apply(struct snic_pctx *c, const struct snic_item_desc *d,
 		return 0;
 	if (d->layer != 0) {
 		if (d->layer <= c->layer)
-			return snic_perr(c->err, EINVAL,
+			return snic_err(c->err, EINVAL,
 				RTE_FLOW_ERROR_TYPE_ITEM, it,
 				"%s: out of order or repeated; header items go ETH, VLAN, IPV4|IPV6, TCP|UDP|ICMP",
 				d->name);
@@ -923,12 +918,12 @@ snic_item_desc_get(struct snic_pctx *c, const struct rte_flow_item *it)
 	}
 	d = snic_item_find(snic_items, RTE_DIM(snic_items), it->type);
 	if (d == NULL) {
-		snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
+		snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
 			  "item type %d is not supported", (int)it->type);
 		return NULL;
 	}
 	if (c->outer && d->layer != 0) {
-		snic_perr(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
+		snic_err(c->err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
 			  "%s before VXLAN is not supported (standard layering: [ETH] / IPV4|IPV6 / UDP / VXLAN / inner items)",
 			  d->name);
 		return NULL;
@@ -936,7 +931,26 @@ snic_item_desc_get(struct snic_pctx *c, const struct rte_flow_item *it)
 	return d;
 }
 
-/* N-8: the layout is decided by what precedes the first VXLAN item. */
+/* Does this UDP item match destination port 4789 (the VXLAN port)? */
+static bool
+snic_udp_is_vxlan_port(const struct rte_flow_item *it)
+{
+	const struct rte_flow_item_udp *spec = it->spec;
+	const struct rte_flow_item_udp *mask = it->mask ? it->mask :
+		&rte_flow_item_udp_mask;
+
+	return spec != NULL && mask->hdr.dst_port != 0 &&
+	       (spec->hdr.dst_port & mask->hdr.dst_port) ==
+	       (RTE_BE16(NF_VXLAN_PORT) & mask->hdr.dst_port);
+}
+
+/*
+ * N-8: standard DPDK layering needs UDP right before the first VXLAN item
+ * AND either an ETH item after VXLAN (inner headers follow) or that UDP
+ * matching destination port 4789. Anything else is the spec layout, so the
+ * spec's templates with an L4 match (§7.7: "ETH / IPV4 / UDP / VXLAN vni")
+ * keep their meaning.
+ */
 static void
 snic_layout_detect(struct snic_pctx *c, const struct rte_flow_item *items)
 {
@@ -945,9 +959,15 @@ snic_layout_detect(struct snic_pctx *c, const struct rte_flow_item *items)
 
 	for (it = items; it->type != RTE_FLOW_ITEM_TYPE_END; it++) {
 		if (it->type == RTE_FLOW_ITEM_TYPE_VXLAN) {
+			const struct rte_flow_item *n = it + 1;
+			bool inner_eth = false;
+
+			for (; n->type != RTE_FLOW_ITEM_TYPE_END; n++)
+				inner_eth |= n->type == RTE_FLOW_ITEM_TYPE_ETH;
 			c->vxlan = it;
 			c->std = prev != NULL &&
-				 prev->type == RTE_FLOW_ITEM_TYPE_UDP;
+				 prev->type == RTE_FLOW_ITEM_TYPE_UDP &&
+				 (inner_eth || snic_udp_is_vxlan_port(prev));
 			return;
 		}
 		if (it->type != RTE_FLOW_ITEM_TYPE_VOID)
@@ -969,11 +989,11 @@ snic_items_parse(struct snic_port *port, const struct rte_flow_item *items,
 	memset(m, 0, sizeof(*m));
 	if (type != RTE_PMD_SNIC_FLOW_TYPE_EXACT &&
 	    type != RTE_PMD_SNIC_FLOW_TYPE_ACL)
-		return snic_perr(err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR, NULL,
+		return snic_err(err, ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR, NULL,
 				 "flow type %u is not supported: only 0 (exact-match forwarding) and 3 (ACL) (N-4)",
 				 type);
 	if (items == NULL)
-		return snic_perr(err, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM_NUM,
+		return snic_err(err, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM_NUM,
 				 NULL, "no pattern");
 	snic_layout_detect(&c, items);
 	c.outer = c.std;

@@ -165,7 +165,7 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 	int rc;
 
 	if (sw->nb_fwd_rules >= sw->max_rules)
-		return -rte_flow_error_set(err, ENOSPC,
+		return rte_flow_error_set(err, ENOSPC,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 			"forwarding table full (max_rules reached): "
 			"traffic stays in software");
@@ -173,11 +173,11 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 	if (t == NULL) {
 		t = snic_tbl_new(sw, &m->mask, f->priority);
 		if (t == NULL)
-			return -rte_flow_error_set(err, ENOMEM,
+			return rte_flow_error_set(err, ENOMEM,
 				RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 				"forwarding table: out of memory for a new mask");
 	} else if (rte_hash_lookup(t->h, &m->key) >= 0) {
-		return -rte_flow_error_set(err, EEXIST,
+		return rte_flow_error_set(err, EEXIST,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 			"a rule with the same match and priority exists");
 	}
@@ -200,7 +200,7 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 	return 0;
 full:
 	snic_tbl_drop_if_empty(sw, t);
-	return -rte_flow_error_set(err, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
+	return rte_flow_error_set(err, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
 		NULL, "forwarding table: no memory for more rules");
 }
 
