@@ -515,7 +515,6 @@ snic_dev_close(struct rte_eth_dev *dev)
 	for (uint16_t q = 0; q < SNIC_MAX_QUEUES; q++)
 		rte_ring_free(p->upcall[q]);
 	rte_ring_free(p->inject);
-	rte_eth_dev_owner_unset(p->phys, 0);
 	if (last)
 		snic_switch_free(sw);
 	return 0;
