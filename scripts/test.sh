@@ -19,8 +19,10 @@ fi
 if [ ! -f build/build.ninja ]; then
 	meson setup build -Dbuildtype=release >/dev/null
 fi
-ninja -C build-asan -j"$jobs" >/dev/null
-ninja -C build -j"$jobs" >/dev/null
+for d in build-asan build; do
+	ninja -C "$d" -j"$jobs" >"$d/ninja.log" 2>&1 ||
+		{ cat "$d/ninja.log"; exit 1; }
+done
 
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
