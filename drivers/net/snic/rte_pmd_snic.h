@@ -132,8 +132,9 @@ rte_pmd_snic_tag_get(const struct rte_mbuf *m)
 /**
  * Start a dump of the installed rules of one flow type on every net_snic
  * port (spec §8.7). Rules are returned in the PMD's canonical layout
- * (docs/snic.md "Dump"), which re-creates the same rule when passed back to
- * rte_flow_create on the rule's port.
+ * (docs/snic.md "Dump"), which, with the attributes from
+ * rte_pmd_snic_dump_attr(), re-creates the same rule when passed back to
+ * rte_flow_create on the rule's port (rte_pmd_snic_dump_port()).
  *
  * @param context  receives the dump context
  * @param type     RTE_PMD_SNIC_FLOW_TYPE_EXACT or RTE_PMD_SNIC_FLOW_TYPE_ACL
@@ -150,6 +151,16 @@ int rte_flow_dump_start(void **context, uint32_t type);
 int rte_flow_dump_next(void *context, uint32_t count, uint32_t *dumped_count,
 		       const struct rte_flow_item *pattern[],
 		       const struct rte_flow_action *actions[]);
+
+/**
+ * Attributes of the entry returned at index i by the last
+ * rte_flow_dump_next(): priority, direction, flow type bits and (ACL) group,
+ * so that rte_flow_create(rte_pmd_snic_dump_port(ctx, i), attr, pattern[i],
+ * actions[i]) re-creates the rule.
+ * @return 0, or -EINVAL (NULL argument or i out of range).
+ */
+int rte_pmd_snic_dump_attr(void *context, uint32_t i,
+			   struct rte_flow_attr *attr);
 
 /** End a dump and free its memory. @return 0, or -EINVAL for NULL. */
 int rte_flow_dump_done(void *context);

@@ -380,6 +380,9 @@ int snic_encap_apply(const struct snic_encap *e, struct rte_mbuf *m,
 int snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 		    const struct snic_match *m, struct rte_flow_error *err);
 void snic_tbl_remove(struct snic_switch *sw, struct rte_flow *f);
+/* Is a rule with m's match and this priority installed? (lock held) */
+bool snic_tbl_exists(struct snic_switch *sw, const struct snic_match *m,
+		     uint32_t priority);
 /* Look up n keys; rules[i] = best rule or NULL. Datapath. */
 void snic_tbl_lookup(const struct snic_switch *sw,
 		     const struct nf_flow_key *keys, uint32_t n,

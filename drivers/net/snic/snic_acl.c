@@ -48,6 +48,12 @@ snic_acl_publish(struct snic_port *port, enum snic_dir dir,
 	if (add != NULL)
 		ns->r[j++] = add;
 	ns->n = j;
+	/* No rules left: no snapshot. The datapath skips a NULL ACL, and
+	 * an empty set kept here would leak when the port closes. */
+	if (j == 0) {
+		free(ns);
+		ns = NULL;
+	}
 	__atomic_store_n(&port->acl[dir], ns, __ATOMIC_RELEASE);
 	if (old != NULL)
 		snic_defer_free(port->sw, old, NULL, -1);

@@ -30,7 +30,7 @@
 
 #include "snic.h"
 
-RTE_LOG_REGISTER_DEFAULT(snic_logtype, NOTICE);
+RTE_LOG_REGISTER(snic_logtype, pmd.net.snic, NOTICE);
 
 struct snic_switch_list snic_switches = TAILQ_HEAD_INITIALIZER(snic_switches);
 pthread_mutex_t snic_list_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -185,11 +185,17 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 	return 0;
 }
 
-/* Would the table take f? (validate: same checks as insert, no change) */
+/*
+ * Would the table take f? Run by validate and by create before inserting,
+ * so both refuse a rule the same way (same errno, type, cause, message):
+ * a full table (N-9, N-21) or a duplicate match (EEXIST).
+ */
 static int
-snic_flow_room(struct snic_port *port, const struct rte_flow *f,
+snic_flow_room(struct snic_port *port, const struct rte_flow_attr *attr,
+	       const struct rte_flow *f, const struct snic_match *m,
 	       struct rte_flow_error *err)
 {
+	static const char *const dir_name[] = { "ingress", "egress" };
 	uint32_t total = 0;
 
 	if (f->type != RTE_PMD_SNIC_FLOW_TYPE_ACL) {
@@ -199,18 +205,27 @@ snic_flow_room(struct snic_port *port, const struct rte_flow *f,
 				"forwarding table full (max_rules=%u): "
 				"traffic stays in software",
 				port->sw->max_rules);
+		if (snic_tbl_exists(port->sw, m, f->priority))
+			return snic_err(err, EEXIST,
+				RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+				"a rule with the same match and priority "
+				"exists");
 		return 0;
 	}
 	for (int d = 0; d < 2; d++)
 		for (int g = 0; g < RTE_PMD_SNIC_ACL_GROUPS; g++)
 			total += port->acl_count[d][g];
 	if (port->acl_count[f->dir][f->group] >=
-	    RTE_PMD_SNIC_ACL_RULES_PER_GROUP ||
-	    total >= RTE_PMD_SNIC_ACL_RULES_PER_PORT)
+	    RTE_PMD_SNIC_ACL_RULES_PER_GROUP)
 		return snic_err(err, ENOSPC, RTE_FLOW_ERROR_TYPE_ATTR_GROUP,
-			NULL, "ACL table of port %u is full (%u per group, "
-			"%u per port)", port->port_id,
-			RTE_PMD_SNIC_ACL_RULES_PER_GROUP,
+			attr, "ACL table of port %u: %s group %u is full "
+			"(%u rules per group)", port->port_id,
+			dir_name[f->dir], f->group,
+			RTE_PMD_SNIC_ACL_RULES_PER_GROUP);
+	if (total >= RTE_PMD_SNIC_ACL_RULES_PER_PORT)
+		return snic_err(err, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
+			NULL, "ACL table of port %u is full (%u rules per "
+			"port, both directions)", port->port_id,
 			RTE_PMD_SNIC_ACL_RULES_PER_PORT);
 	return 0;
 }
@@ -229,7 +244,7 @@ snic_flow_validate(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 	pthread_mutex_lock(&port->sw->lock);
 	rc = snic_flow_build(port, attr, items, actions, &f, &m, err);
 	if (rc == 0) {
-		rc = snic_flow_room(port, f, err);
+		rc = snic_flow_room(port, attr, f, &m, err);
 		snic_flow_unref(f);
 		snic_flow_free(f);
 	}
@@ -252,9 +267,10 @@ snic_flow_create(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 	pthread_mutex_lock(&sw->lock);
 	rc = snic_flow_build(port, attr, items, actions, &f, &m, err);
 	if (rc == 0) {
-		if (f->type == RTE_PMD_SNIC_FLOW_TYPE_ACL)
+		rc = snic_flow_room(port, attr, f, &m, err);
+		if (rc == 0 && f->type == RTE_PMD_SNIC_FLOW_TYPE_ACL)
 			rc = snic_acl_insert(port, f, err);
-		else
+		else if (rc == 0)
 			rc = snic_tbl_insert(sw, f, &m, err);
 		if (rc != 0) {
 			snic_flow_unref(f);
@@ -624,6 +640,7 @@ struct snic_dump_ctx {
 	uint32_t cap;
 	struct snic_dump_buf **bufs;
 	uint16_t *port_ids;
+	struct rte_flow_attr *attrs;
 };
 
 static void
@@ -681,7 +698,16 @@ snic_dump_port(struct snic_dump_ctx *c, struct snic_port *p, uint32_t count,
 		if (snic_dump_rule(f, &c->bufs[c->n], &pattern[c->n],
 				   &actions[c->n]) != 0)
 			return -ENOMEM;
-		c->port_ids[c->n++] = p->port_id;
+		c->port_ids[c->n] = p->port_id;
+		c->attrs[c->n] = (struct rte_flow_attr){
+			.priority = f->priority,
+			.ingress = f->dir == SNIC_DIR_IN,
+			.egress = f->dir == SNIC_DIR_OUT,
+		};
+		rte_pmd_snic_flow_type_set(&c->attrs[c->n], f->type);
+		if (f->type == RTE_PMD_SNIC_FLOW_TYPE_ACL)
+			c->attrs[c->n].group = f->group;
+		c->n++;
 		c->last_seq = f->seq;
 	}
 	return 0;
@@ -705,9 +731,11 @@ rte_flow_dump_next(void *context, uint32_t count, uint32_t *dumped_count,
 	if (count > c->cap) {
 		free(c->bufs);
 		free(c->port_ids);
+		free(c->attrs);
 		c->bufs = calloc(count, sizeof(*c->bufs));
 		c->port_ids = calloc(count, sizeof(*c->port_ids));
-		c->cap = c->bufs && c->port_ids ? count : 0;
+		c->attrs = calloc(count, sizeof(*c->attrs));
+		c->cap = c->bufs && c->port_ids && c->attrs ? count : 0;
 		if (c->cap == 0) {
 			rte_errno = ENOMEM;
 			return -ENOMEM;
@@ -749,6 +777,17 @@ rte_pmd_snic_dump_port(void *context, uint32_t i)
 }
 
 int
+rte_pmd_snic_dump_attr(void *context, uint32_t i, struct rte_flow_attr *attr)
+{
+	struct snic_dump_ctx *c = context;
+
+	if (c == NULL || attr == NULL || i >= c->n)
+		return -EINVAL;
+	*attr = c->attrs[i];
+	return 0;
+}
+
+int
 rte_flow_dump_done(void *context)
 {
 	struct snic_dump_ctx *c = context;
@@ -760,6 +799,7 @@ rte_flow_dump_done(void *context)
 	snic_dump_ctx_clear(c);
 	free(c->bufs);
 	free(c->port_ids);
+	free(c->attrs);
 	free(c);
 	return 0;
 }

@@ -395,7 +395,7 @@ static int
 snic_act_port(struct snic_actx *c, const struct snic_action_desc *d,
 	      const struct rte_flow_action *act)
 {
-	uint16_t idx;
+	uint16_t idx = 0; /* set on success; -O3 cannot see it (release) */
 	int ret;
 
 	/* PORT_ID's "original" bit has no meaning for a software switch. */

@@ -225,6 +225,15 @@ snic_tbl_remove(struct snic_switch *sw, struct rte_flow *f)
 	snic_tbl_drop_if_empty(sw, t);
 }
 
+bool
+snic_tbl_exists(struct snic_switch *sw, const struct snic_match *m,
+		uint32_t priority)
+{
+	struct snic_tbl *t = snic_tbl_find(sw, &m->mask, priority);
+
+	return t != NULL && rte_hash_lookup(t->h, &m->key) >= 0;
+}
+
 int
 snic_tbl_rule_match(const struct rte_flow *f, struct snic_match *m)
 {
