@@ -764,6 +764,9 @@ NF_TEST(test_dscp)
 	};
 
 	for (int v6 = 0; v6 < 2; v6++) {
+		/* IPV6_DSCP compiles with SNIC_A_SET_IP6 */
+		a.flags = SNIC_A_PORT | SNIC_A_MOD_DSCP |
+			  (v6 ? SNIC_A_SET_IP6 : 0);
 		for (unsigned int i = 0; i < RTE_DIM(c); i++) {
 			rw.dscp = c[i].md;
 			eth_vm(&e, i & 1);
@@ -774,6 +777,11 @@ NF_TEST(test_dscp)
 			build(exp, &e, &s);
 			expect(in, n, &a, exp, n);
 		}
+		/* the field's IP version only: the other is left alone */
+		v6 ? ip_v4(&s, IPPROTO_UDP) : ip_v6(&s, IPPROTO_TCP);
+		s.tos = 0x2e << 2 | 1;
+		n = build(in, &e, &s);
+		expect(in, n, &a, in, n);
 	}
 }
 

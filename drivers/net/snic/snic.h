@@ -99,7 +99,7 @@ struct rte_flow_action_handle {
 #define SNIC_A_DROP         (1u << 17) /* fate: drop */
 #define SNIC_A_UPCALL       (1u << 18) /* fate: to software (ACL only) */
 #define SNIC_A_SHARED_CNT   (1u << 19) /* INDIRECT count handle */
-#define SNIC_A_SET_IP6      (1u << 20) /* SET_IP_* addresses are IPv6 */
+#define SNIC_A_SET_IP6      (1u << 20) /* SET_IP_* and DSCP act on IPv6 */
 
 #define SNIC_A_REWRITE (SNIC_A_DECAP | SNIC_A_POP_VLAN | SNIC_A_SET_MAC_SRC | \
 	SNIC_A_SET_MAC_DST | SNIC_A_SET_IP_SRC | SNIC_A_SET_IP_DST | \

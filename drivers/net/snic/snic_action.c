@@ -483,14 +483,19 @@ act_dec_ttl(struct act_ctx *c)
 	return 0;
 }
 
-/* MODIFY_FIELD IPV4_DSCP / IPV6_DSCP: the upper 6 bits of TOS / TC. */
+/* MODIFY_FIELD IPV4_DSCP / IPV6_DSCP: the upper 6 bits of TOS / TC. A
+ * packet of the other IP version than the field's is left alone, like
+ * SET_IP_* (SNIC_A_SET_IP6: the rule named IPV6_DSCP). */
 static int
 act_mod_dscp(struct act_ctx *c)
 {
 	const struct snic_modify *md = &c->rw->dscp;
+	bool v6 = c->f & SNIC_A_SET_IP6;
 	uint32_t l3 = c->lay->l3;
 	uint8_t *ip = c->p + l3;
 
+	if (!(c->key->flags & (v6 ? NF_KEY_F_IPV6 : NF_KEY_F_IPV4)))
+		return 0;
 	if (c->key->flags & NF_KEY_F_IPV4) {
 		rte_be16_t old_w;
 		uint8_t tos;

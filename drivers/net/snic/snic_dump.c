@@ -36,7 +36,8 @@
  * VXLAN_ENCAP, SET_TAG, then the fate (PORT_ID, DROP or SNIC_UPCALL), END.
  * Encap definitions are rebuilt from the header bytes (UDP source port 0
  * when it is hashed, N-7). A DSCP rewrite is dumped as IPV6_DSCP when the
- * pattern matches IPv6, else IPV4_DSCP (both compile to the same rewrite).
+ * rule named it (SNIC_A_SET_IP6) or the pattern matches IPv6, else
+ * IPV4_DSCP.
  *
  * Everything of one rule lives in one struct snic_dump_buf (one calloc).
  */
@@ -507,8 +508,7 @@ snic_dump_rewrites(struct snic_dump_buf *b, const struct snic_actions *a,
 	}
 	if (a->flags & SNIC_A_DEC_TTL)
 		snic_dump_action(b, RTE_FLOW_ACTION_TYPE_DEC_TTL, NULL);
-	/* The DSCP rewrite does not record which field was named: both
-	 * compile alike; name the one the pattern's IP version allows. */
+	/* IPV6_DSCP sets SNIC_A_SET_IP6; a pattern's IP version agrees. */
 	v6 = v6 || (m->key.flags & m->mask.flags & NF_KEY_F_IPV6);
 	if (a->flags & SNIC_A_MOD_DSCP)
 		snic_dump_modify(b, &b->mod_dscp,

@@ -663,6 +663,10 @@ snic_act_modify(struct snic_actx *c, const struct snic_action_desc *d,
 		name = "DSCP";
 		if (snic_ipver(c, d, act, f == RTE_FLOW_FIELD_IPV6_DSCP) != 0)
 			return -rte_errno;
+		/* The field names an IP version (one per rule, snic_ipver):
+		 * the datapath leaves packets of the other one alone. */
+		if (f == RTE_FLOW_FIELD_IPV6_DSCP)
+			c->a->flags |= SNIC_A_SET_IP6;
 	} else if (f == RTE_FLOW_FIELD_VXLAN_RSVD0) {
 		bits = 24;
 		flag = SNIC_A_MOD_RSVD0;
