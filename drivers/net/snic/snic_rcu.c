@@ -130,8 +130,13 @@ void
 snic_defer_hash_free(struct snic_switch *sw, struct rte_hash *h)
 {
 	struct snic_dq_elem el = { .fn = free, .ptr = NULL, .h = h, .pos = -1 };
+	unsigned int freed, pending, avail;
 
 	snic_defer(sw, &el);
+	/* An outgrown table is as big as all the rules: reclaim now (does not
+	 * wait; frees what the datapath can no longer see) instead of after
+	 * the queue's trigger limit of small frees. */
+	rte_rcu_qsbr_dq_reclaim(sw->dq, UINT32_MAX, &freed, &pending, &avail);
 }
 
 void

@@ -49,13 +49,6 @@ snic_hash_create(struct snic_tbl *t, uint32_t capacity)
 	return rte_hash_create(&p);
 }
 
-/* Position of key in h (after an add), or negative. */
-static int32_t
-snic_hash_pos(const struct rte_hash *h, const struct nf_flow_key *key)
-{
-	return rte_hash_lookup(h, key);
-}
-
 /* Copy every rule of t into a hash of twice the capacity and swap it in. */
 static int
 snic_tbl_grow(struct snic_switch *sw, struct snic_tbl *t)
@@ -70,12 +63,13 @@ snic_tbl_grow(struct snic_switch *sw, struct snic_tbl *t)
 		return -ENOMEM;
 	while (rte_hash_iterate(oh, &key, &data, &iter) >= 0) {
 		struct rte_flow *f = data;
+		hash_sig_t sig = rte_hash_hash(nh, key);
 
-		if (rte_hash_add_key_data(nh, key, f) != 0) {
+		if (rte_hash_add_key_with_hash_data(nh, key, sig, f) != 0) {
 			rte_hash_free(nh);
 			return -ENOSPC;
 		}
-		f->pos = snic_hash_pos(nh, key);
+		f->pos = rte_hash_lookup_with_hash(nh, key, sig);
 	}
 	t->capacity = cap;
 	__atomic_store_n(&t->h, nh, __ATOMIC_RELEASE);
@@ -162,6 +156,7 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 		const struct snic_match *m, struct rte_flow_error *err)
 {
 	struct snic_tbl *t;
+	hash_sig_t sig;
 	int rc;
 
 	if (sw->nb_fwd_rules >= sw->max_rules)
@@ -176,25 +171,28 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 			return rte_flow_error_set(err, ENOMEM,
 				RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 				"forwarding table: out of memory for a new mask");
-	} else if (rte_hash_lookup(t->h, &m->key) >= 0) {
+	}
+	/* Hash the 112-byte key once: every table uses the same function. */
+	sig = rte_hash_hash(t->h, &m->key);
+	if (t->n_rules > 0 &&
+	    rte_hash_lookup_with_hash(t->h, &m->key, sig) >= 0)
 		return rte_flow_error_set(err, EEXIST,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 			"a rule with the same match and priority exists");
-	}
 	/* Keep the load under 7/8: cuckoo inserts slow down near full. */
 	if (t->n_rules + 1 > t->capacity - t->capacity / 8 &&
 	    snic_tbl_grow(sw, t) != 0)
 		goto full;
-	rc = rte_hash_add_key_data(t->h, &m->key, f);
+	rc = rte_hash_add_key_with_hash_data(t->h, &m->key, sig, f);
 	if (rc == -ENOSPC) {
 		if (snic_tbl_grow(sw, t) != 0)
 			goto full;
-		rc = rte_hash_add_key_data(t->h, &m->key, f);
+		rc = rte_hash_add_key_with_hash_data(t->h, &m->key, sig, f);
 	}
 	if (rc != 0)
 		goto full;
 	f->tbl = t;
-	f->pos = snic_hash_pos(t->h, &m->key);
+	f->pos = rte_hash_lookup_with_hash(t->h, &m->key, sig);
 	t->n_rules++;
 	sw->nb_fwd_rules++;
 	return 0;
