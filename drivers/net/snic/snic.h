@@ -196,6 +196,16 @@ struct snic_tbl {
 	uint32_t capacity;
 	uint32_t id;
 	struct rte_hash *h;
+	/* Compact key: only the key words this mask touches are hashed and
+	 * stored (e.g. 6 of 14 for the spec's L2 template), in this order. */
+	uint8_t nw;
+	uint8_t widx[NF_KEY_WORDS];
+	uint64_t wmask[NF_KEY_WORDS];
+};
+
+/* A compact (gathered, masked) key of a snic_tbl. */
+struct snic_ckey {
+	uint64_t w[NF_KEY_WORDS];
 };
 
 /* Immutable snapshot of the tables, ordered by priority (0 first). */
