@@ -170,19 +170,21 @@ struct snic_acl_match {
 struct snic_tbl;
 
 struct rte_flow {
+	/* Datapath-hot part first: one or two cache lines per hit. */
+	struct snic_actions act;
+	struct snic_counter cnt;
+	/* Control part. */
 	TAILQ_ENTRY(rte_flow) next; /* port's rule list, control only */
-	uint32_t magic;
-	uint64_t seq;             /* creation order, for dump cursors */
-	uint8_t type;             /* RTE_PMD_SNIC_FLOW_TYPE_* */
-	uint8_t dir;              /* ACL: enum snic_dir */
-	uint16_t group;           /* ACL group */
-	uint32_t priority;
-	int32_t pos;              /* forwarding: key position in tbl->h */
 	struct snic_port *port;
 	struct snic_tbl *tbl;     /* forwarding table holding it */
 	struct snic_acl_match *acl; /* ACL rules only */
-	struct snic_counter cnt;
-	struct snic_actions act;
+	uint64_t seq;             /* creation order, for dump cursors */
+	uint32_t magic;
+	int32_t pos;              /* forwarding: key position in tbl->h */
+	uint32_t priority;
+	uint8_t type;             /* RTE_PMD_SNIC_FLOW_TYPE_* */
+	uint8_t dir;              /* ACL: enum snic_dir */
+	uint16_t group;           /* ACL group */
 };
 TAILQ_HEAD(snic_flow_list, rte_flow);
 

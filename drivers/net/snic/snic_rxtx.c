@@ -288,6 +288,10 @@ snic_dp_rx(struct snic_switch *sw, struct snic_port *p,
 	if (b.n == 0)
 		return;
 	snic_tbl_lookup(sw, b.keys, b.n, rules);
+	/* With many flows each rule is a cache miss: start them all now. */
+	for (uint16_t i = 0; i < b.n; i++)
+		if (rules[i] != NULL)
+			rte_prefetch0(rules[i]);
 	for (uint16_t i = 0; i < b.n; i++) {
 		struct rte_mbuf *m = b.pkts[i];
 		int v;
