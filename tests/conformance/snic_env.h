@@ -26,6 +26,7 @@
  * Index 0 is the uplink, index i ≥ 1 is VF i-1 (snic port e.port[i]).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,20 +62,50 @@ struct snic_env {
 
 static struct rte_mempool *snic_env_pool;
 
+/*
+ * EAL for a test program named argv0: file prefix <prefix>_<pid>, lcore 0
+ * (lcores 0-1 with lcore 1 a service lcore when service), a pool of
+ * nb_mbufs.
+ */
+static inline int
+snic_env_eal_init_opts(const char *argv0, const char *prefix, bool service,
+		       unsigned int nb_mbufs)
+{
+	char pfx[64];
+	char *argv[16];
+	int argc = 0;
+
+	argv[argc++] = (char *)(uintptr_t)argv0;
+	argv[argc++] = "--no-huge";
+	argv[argc++] = "-m";
+	argv[argc++] = "512";
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--file-prefix";
+	argv[argc++] = pfx;
+	argv[argc++] = "-l";
+	argv[argc++] = service ? "0-1" : "0";
+	if (service) {
+		argv[argc++] = "-s";
+		argv[argc++] = "0x2";
+	}
+	argv[argc++] = "--log-level";
+	argv[argc++] = "lib.eal:error";
+	argv[argc++] = "--log-level";
+	argv[argc++] = "pmd.net.ring:error";
+	argv[argc] = NULL;
+
+	snprintf(pfx, sizeof(pfx), "%s_%d", prefix, (int)getpid());
+	if (rte_eal_init(argc, argv) < 0)
+		return -1;
+	snic_env_pool = rte_pktmbuf_pool_create("test_pool", nb_mbufs, 256, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	return snic_env_pool ? 0 : -1;
+}
+
 static inline int
 snic_env_eal_init(const char *prefix)
 {
-	char pfx[64];
-	char *argv[] = { "snic_test", "--no-huge", "-m", "512", "--no-pci",
-		"--file-prefix", pfx, "-l", "0", "--log-level", "lib.eal:error",
-		"--log-level", "pmd.net.ring:error", NULL };
-
-	snprintf(pfx, sizeof(pfx), "%s_%d", prefix, (int)getpid());
-	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	snic_env_pool = rte_pktmbuf_pool_create("test_pool", 8191, 256, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	return snic_env_pool ? 0 : -1;
+	return snic_env_eal_init_opts("snic_test", prefix, false, 8191);
 }
 
 static inline int

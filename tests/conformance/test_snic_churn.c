@@ -61,26 +61,6 @@ struct churn_stats {
 };
 static struct churn_stats cs;
 
-/* ------------------------------------------------------------ EAL */
-
-/* snic_env_eal_init() with a service lcore: lcore 1 is the NIC's. */
-static int
-churn_eal_init(void)
-{
-	char pfx[64];
-	char *argv[] = { "snic_test", "--no-huge", "-m", "512", "--no-pci",
-		"--file-prefix", pfx, "-l", "0-1", "-s", "0x2",
-		"--log-level", "lib.eal:error",
-		"--log-level", "pmd.net.ring:error", NULL };
-
-	snprintf(pfx, sizeof(pfx), "snic_churn_%d", (int)getpid());
-	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	snic_env_pool = rte_pktmbuf_pool_create("test_pool", 16383, 256, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	return snic_env_pool ? 0 : -1;
-}
-
 /* ------------------------------------------------------------ rules */
 
 static void
@@ -589,7 +569,8 @@ main(void)
 
 	if (env_secs != NULL && atoi(env_secs) > 0)
 		churn_seconds = (unsigned int)atoi(env_secs);
-	if (churn_eal_init() != 0) {
+	if (snic_env_eal_init_opts("snic_test", "snic_churn", true,
+				   16383) != 0) {
 		printf("cannot init EAL with a service lcore\n"
 		       "0 passed, 1 failed\n");
 		return 1;

@@ -28,23 +28,6 @@
 /* Ports the test stopped: their queues are not polled. */
 static bool port_down[SNIC_ENV_MAX];
 
-static int
-svc_eal_init(void)
-{
-	char pfx[64];
-	char *argv[] = { "snic_svc", "--no-huge", "-m", "512", "--no-pci",
-		"--file-prefix", pfx, "-l", "0-1", "-s", "0x2",
-		"--log-level", "lib.eal:error",
-		"--log-level", "pmd.net.ring:error", NULL };
-
-	snprintf(pfx, sizeof(pfx), "snic_svc_%d", (int)getpid());
-	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	snic_env_pool = rte_pktmbuf_pool_create("test_pool", 8191, 256, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	return snic_env_pool ? 0 : -1;
-}
-
 /* Take what the NIC upcalled on the running ports (in service mode
  * rx_burst only dequeues). */
 static void
@@ -403,7 +386,7 @@ main(void)
 	};
 	int rc;
 
-	if (svc_eal_init() != 0 ||
+	if (snic_env_eal_init_opts("snic_svc", "snic_svc", true, 8191) != 0 ||
 	    snic_env_create(&env, SVC_NAME, 2, "mode=service") != 0) {
 		printf("cannot set up the test switch\n0 passed, 1 failed\n");
 		return 1;
