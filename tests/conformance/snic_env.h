@@ -39,6 +39,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "nf_test.h"
 #include "rte_pmd_snic.h"
 
 #define SNIC_ENV_MAX 8
@@ -309,6 +310,31 @@ snic_env_xstat(uint16_t port, const char *name)
 	    rte_eth_xstats_get_by_id(port, &id, &v, 1) != 1)
 		return UINT64_MAX;
 	return v;
+}
+
+/*
+ * A test program's main(): given eal_rc (its EAL init's result), switch e
+ * (name, nvf VFs, devargs args) is created, the cases run, then cleanup
+ * (when not NULL), the switch and the EAL go. Returns main()'s status.
+ */
+static inline int
+snic_env_main(int eal_rc, struct snic_env *e, const char *name,
+	      unsigned int nvf, const char *args,
+	      const struct nf_test_case *cases, unsigned int n,
+	      void (*cleanup)(void))
+{
+	int rc;
+
+	if (eal_rc != 0 || snic_env_create(e, name, nvf, args) != 0) {
+		printf("cannot set up the test switch\n0 passed, 1 failed\n");
+		return 1;
+	}
+	rc = nf_test_run(cases, n);
+	if (cleanup != NULL)
+		cleanup();
+	snic_env_destroy(e);
+	rte_eal_cleanup();
+	return rc;
 }
 
 #endif /* SNIC_ENV_H */

@@ -1578,16 +1578,7 @@ main(void)
 		NF_CASE(test_table_growth),
 		NF_CASE(test_table_insert_under_traffic),
 	};
-	int rc;
-
-	if (snic_env_eal_init("snic_items") != 0 ||
-	    snic_env_create(&env, "net_snic_items", 3, NULL) != 0) {
-		printf("cannot set up the test switch\n0 passed, 1 failed\n");
-		return 1;
-	}
-	rc = nf_test_run(cases, RTE_DIM(cases));
-	reset();
-	snic_env_destroy(&env);
-	rte_eal_cleanup();
-	return rc;
+	return snic_env_main(snic_env_eal_init("snic_items"), &env,
+			     "net_snic_items", 3, NULL, cases,
+			     RTE_DIM(cases), reset);
 }

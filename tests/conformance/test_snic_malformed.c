@@ -1101,15 +1101,7 @@ main(void)
 		NF_CASE(test_garbage),
 		NF_CASE(test_garbage_rewritten),
 	};
-	int rc;
-
-	if (snic_env_eal_init("snic_malformed") != 0 ||
-	    snic_env_create(&env, "net_snic_mal", 2, NULL) != 0) {
-		printf("cannot set up the test switch\n0 passed, 1 failed\n");
-		return 1;
-	}
-	rc = nf_test_run(cases, RTE_DIM(cases));
-	snic_env_destroy(&env);
-	rte_eal_cleanup();
-	return rc;
+	return snic_env_main(snic_env_eal_init("snic_malformed"), &env,
+			     "net_snic_mal", 2, NULL, cases,
+			     RTE_DIM(cases), NULL);
 }

@@ -384,16 +384,8 @@ main(void)
 		NF_CASE(test_service_destroy_under_traffic),
 		NF_CASE(test_service_stop_under_traffic),
 	};
-	int rc;
-
-	if (snic_env_eal_init_opts("snic_svc", "snic_svc", true, 8191) != 0 ||
-	    snic_env_create(&env, SVC_NAME, 2, "mode=service") != 0) {
-		printf("cannot set up the test switch\n0 passed, 1 failed\n");
-		return 1;
-	}
-	rc = nf_test_run(cases, RTE_DIM(cases));
-	reset();
-	snic_env_destroy(&env);
-	rte_eal_cleanup();
-	return rc;
+	return snic_env_main(snic_env_eal_init_opts("snic_svc", "snic_svc",
+						    true, 8191),
+			     &env, SVC_NAME, 2, "mode=service", cases,
+			     RTE_DIM(cases), reset);
 }
