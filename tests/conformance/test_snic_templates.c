@@ -23,62 +23,34 @@
  *   3 VF2 (mirror port / VM3 in the ACL cases).
  */
 
-#include <stdbool.h>
+#include "snic_check.h"
 
-#include <rte_flow.h>
-#include <rte_ip.h>
-
-#include "nf_test.h"
-#include "pktgen.h"
-#include "snic_env.h"
-
-#define UPLINK 0
-#define VF0 1
-#define VF1 2
-#define VF2 3
-
-#define VM1_MAC "02:00:00:00:00:01"
-#define VM2_MAC "02:00:00:00:00:02"
-#define VM3_MAC "02:00:00:00:00:03"
 #define VM4_MAC "02:00:00:00:00:04"
-#define GW_MAC "02:00:00:00:00:fe"    /* local gateway */
 #define RGW_MAC "02:00:00:00:01:fe"   /* remote node's gateway */
-#define VTEP_L_MAC "0a:00:00:00:00:01" /* this node */
-#define VTEP_R_MAC "0a:00:00:00:00:02" /* remote node */
 #define COLL_MAC "0a:00:00:00:00:09"   /* mirror collector */
 
-#define VM1_IP "10.0.0.1"
-#define VM2_IP "10.0.0.2"
 #define VM3_IP "10.0.0.3"
 #define VM4_IP "10.1.0.4"   /* other subnet, same node */
 #define RVM_IP "10.2.0.5"   /* other subnet, remote node */
 #define FIP1 "192.168.100.1" /* VM1's floating IP */
-#define VTEP_L_IP "172.16.0.1"
-#define VTEP_R_IP "172.16.0.2"
 #define COLL_IP "172.16.0.9"
-#define VM1_IP6 "fd00::1"
-#define VM2_IP6 "fd00::2"
 #define RVM_IP6 "fd02::5"
 #define FIP1_IP6 "2001:db8::1"
-#define VTEP_L_IP6 "fd10::1"
-#define VTEP_R_IP6 "fd10::2"
 
 #define VNI_L2 5000
 #define VNI_L3 6000
 #define SPORT_MIN 49152 /* N-7: RFC 6335 dynamic range */
 
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
-
-static struct snic_env env;
-
 /* ------------------------------------------------------------ frames */
 
+/*
+ * The templates' own packet model (not snic_check.h's flow_desc/tun_desc):
+ * IPv4 fragments, outer DF chosen per frame, and VXLAN_ENCAP definitions
+ * as spec §7.3.1 lists them (eth type, has_vlan, proto, UDP dst 4789).
+ */
+
 /* One (inner) packet: Ethernet, optional 802.1Q tag, IP, TCP or UDP. */
-struct flow_desc {
+struct tpl_flow {
 	const char *dmac;
 	const char *smac;
 	uint16_t tci;        /* 802.1Q TCI; 0: untagged */
@@ -95,7 +67,7 @@ struct flow_desc {
 };
 
 /* Outer headers of a VXLAN packet. */
-struct tun_desc {
+struct tpl_tun {
 	const char *dmac;
 	const char *smac;
 	bool v6;
@@ -107,7 +79,7 @@ struct tun_desc {
 };
 
 static void
-put_outer(struct pk *p, const struct tun_desc *t, bool df)
+tpl_put_outer(struct pk *p, const struct tpl_tun *t, bool df)
 {
 	uint16_t l3 = t->v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4;
 	struct rte_ipv4_hdr *ip;
@@ -131,7 +103,7 @@ put_outer(struct pk *p, const struct tun_desc *t, bool df)
 }
 
 static void
-put_inner(struct pk *p, const struct flow_desc *f)
+tpl_put_inner(struct pk *p, const struct tpl_flow *f)
 {
 	uint16_t l3 = f->v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4;
 	uint8_t ttl = f->ttl ? f->ttl : 64;
@@ -161,13 +133,13 @@ put_inner(struct pk *p, const struct flow_desc *f)
 
 /* A frame: [outer headers /] packet, lengths and checksums filled. */
 static void
-build(struct pk *p, const struct tun_desc *t, bool df,
-      const struct flow_desc *f)
+tpl_build(struct pk *p, const struct tpl_tun *t, bool df,
+	  const struct tpl_flow *f)
 {
 	pk_init(p);
 	if (t != NULL)
-		put_outer(p, t, df);
-	put_inner(p, f);
+		tpl_put_outer(p, t, df);
+	tpl_put_inner(p, f);
 	pk_finish(p);
 }
 
@@ -198,7 +170,7 @@ vni_bytes(uint8_t *b, uint32_t vni)
 }
 
 static const struct rte_flow_item *
-tpl_pattern(struct tpl_pat *t, const struct flow_desc *f, uint32_t vni,
+tpl_pattern(struct tpl_pat *t, const struct tpl_flow *f, uint32_t vni,
 	    bool stateful)
 {
 	uint16_t l3 = f->v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4;
@@ -257,25 +229,9 @@ tpl_pattern(struct tpl_pat *t, const struct flow_desc *f, uint32_t vni,
 	return t->it;
 }
 
-/* An action list, END-terminated after every append. */
-struct acts {
-	struct rte_flow_action a[16];
-	unsigned int n;
-};
-
-static void
-act(struct acts *l, enum rte_flow_action_type type, const void *conf)
-{
-	l->a[l->n].type = type;
-	l->a[l->n].conf = conf;
-	l->n++;
-	l->a[l->n].type = RTE_FLOW_ACTION_TYPE_END;
-	l->a[l->n].conf = NULL;
-}
-
 /* VXLAN_ENCAP definition ETH / [VLAN] / IPV4|IPV6 / UDP (src 0, dst 4789)
  * / VXLAN, as spec §7.3.1 lists it. */
-struct encap_def {
+struct tpl_encap {
 	struct rte_flow_item_eth eth;
 	struct rte_flow_item_vlan vlan;
 	struct rte_flow_item_ipv4 ip4;
@@ -287,7 +243,7 @@ struct encap_def {
 };
 
 static const struct rte_flow_action_vxlan_encap *
-encap_def(struct encap_def *d, const struct tun_desc *t)
+tpl_encap_def(struct tpl_encap *d, const struct tpl_tun *t)
 {
 	uint16_t l3 = t->v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4;
 	unsigned int n = 0;
@@ -330,109 +286,12 @@ encap_def(struct encap_def *d, const struct tun_desc *t)
 	return &d->conf;
 }
 
-static struct rte_flow *
-create(unsigned int i, const struct rte_flow_attr *attr,
-       const struct rte_flow_item *pat, const struct acts *l, int line)
-{
-	struct rte_flow_error err = {0};
-	struct rte_flow *f = rte_flow_create(env.port[i], attr, pat, l->a,
-					     &err);
-
-	NF_CHECK(f != NULL);
-	if (f == NULL)
-		fprintf(stderr, "  line %d: rte_flow_create: %s\n", line,
-			err.message ? err.message : "(no message)");
-	return f;
-}
-
-#define CREATE(i, attr, pat, l) create(i, attr, pat, l, __LINE__)
-
-/* Forwarding-table attributes (flow type 0, spec §7.2-§7.7). */
-static const struct rte_flow_attr fwd_attr = { .ingress = 1 };
-
-/* ACL attributes: flow type 3 in attr.reserved (spec §7.8, N-4). */
-static struct rte_flow_attr
-acl_attr(bool ingress, uint32_t group)
-{
-	struct rte_flow_attr a = { .group = group, .ingress = ingress,
-				   .egress = !ingress };
-
-	rte_pmd_snic_flow_type_set(&a, RTE_PMD_SNIC_FLOW_TYPE_ACL);
-	return a;
-}
-
 /* ------------------------------------------------------------ checks */
-
-/* Report the caller's line when a helper's checks failed. */
-static void
-note(int before, int line)
-{
-	if (nf_test_failed_checks != before)
-		fprintf(stderr, "  (checked at line %d)\n", line);
-}
-
-static void
-check_frame(const uint8_t *got, int glen, const struct pk *exp, int line)
-{
-	int before = nf_test_failed_checks;
-
-	NF_CHECK_EQ(glen, exp->len);
-	if (glen == exp->len) {
-		NF_CHECK_MEM(got, exp->b, exp->len);
-		for (int i = 0; i < glen; i++)
-			if (got[i] != exp->b[i]) {
-				fprintf(stderr, "  first difference at byte %d: got 0x%02x, want 0x%02x\n",
-					i, got[i], exp->b[i]);
-				break;
-			}
-	}
-	note(before, line);
-}
-
-/* The next frame sent on wire i is exactly exp. */
-static void
-expect_wire(unsigned int i, const struct pk *exp, int line)
-{
-	uint8_t out[2048] __rte_aligned(8);
-	int n = snic_env_wire_read(&env, i, out, sizeof(out));
-
-	NF_CHECK(n >= 0);
-	if (n < 0) {
-		fprintf(stderr, "  line %d: nothing sent on port %u\n", line,
-			i);
-		return;
-	}
-	check_frame(out, n, exp, line);
-}
-
-#define EXPECT_WIRE(i, exp) expect_wire(i, exp, __LINE__)
-
-/* The next frame upcalled on port i is exactly exp, with that tag. */
-static void
-expect_upcall(unsigned int i, const struct pk *exp, uint16_t tag, int line)
-{
-	uint8_t out[2048] __rte_aligned(8);
-	uint16_t got_tag = 0xffff;
-	int n = snic_env_upcall_read(&env, i, out, sizeof(out), &got_tag);
-	int before = nf_test_failed_checks;
-
-	NF_CHECK(n >= 0);
-	if (n < 0) {
-		fprintf(stderr, "  line %d: nothing upcalled on port %u\n",
-			line, i);
-		return;
-	}
-	check_frame(out, n, exp, line);
-	NF_CHECK_EQ(got_tag, tag);
-	note(before, line);
-}
-
-#define EXPECT_UPCALL(i, exp) expect_upcall(i, exp, 0, __LINE__)
 
 /* N-6: IPv4 header and TCP/UDP checksums of the frame at off are valid;
  * an outer VXLAN UDP checksum must be 0 and the inner frame is checked. */
 static bool
-csums_ok(const uint8_t *f, int len, int off)
+tpl_csums_ok(const uint8_t *f, int len, int off)
 {
 	uint16_t type;
 	uint8_t proto;
@@ -456,7 +315,7 @@ csums_ok(const uint8_t *f, int len, int off)
 		if (proto == IPPROTO_UDP && f[l4 + 2] == 0x12 &&
 		    f[l4 + 3] == 0xb5)
 			return f[l4 + 6] == 0 && f[l4 + 7] == 0 &&
-				csums_ok(f, len, l4 + 16);
+				tpl_csums_ok(f, len, l4 + 16);
 		if (rte_be_to_cpu_16(ip->fragment_offset) &
 		    (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
 			return true;
@@ -472,7 +331,7 @@ csums_ok(const uint8_t *f, int len, int off)
 		if (proto == IPPROTO_UDP && f[l4 + 2] == 0x12 &&
 		    f[l4 + 3] == 0xb5)
 			return f[l4 + 6] == 0 && f[l4 + 7] == 0 &&
-				csums_ok(f, len, l4 + 16);
+				tpl_csums_ok(f, len, l4 + 16);
 		if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 			return true; /* a fragment header: no L4 to check */
 		return rte_ipv6_udptcp_cksum_verify(ip, f + l4) == 0;
@@ -510,90 +369,12 @@ expect_encap(unsigned int i, const struct pk *exp, int line)
 	e.b[uoff] = out[uoff];
 	e.b[uoff + 1] = out[uoff + 1];
 	check_frame(out, n, &e, line);
-	NF_CHECK(csums_ok(out, n, 0));
+	NF_CHECK(tpl_csums_ok(out, n, 0));
 	note(before, line);
 	return sport;
 }
 
 #define EXPECT_ENCAP(i, exp) expect_encap(i, exp, __LINE__)
-
-static void
-check_count(unsigned int i, struct rte_flow *f, uint64_t hits,
-	    uint64_t bytes, int line)
-{
-	struct rte_flow_query_count q = { .reset = 0 };
-	struct rte_flow_action qa[] = {
-		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
-		{ .type = RTE_FLOW_ACTION_TYPE_END },
-	};
-	struct rte_flow_error err;
-	int before = nf_test_failed_checks;
-
-	NF_CHECK_EQ(rte_flow_query(env.port[i], f, qa, &q, &err), 0);
-	NF_CHECK_EQ(q.hits, hits);
-	NF_CHECK_EQ(q.bytes, bytes);
-	note(before, line);
-}
-
-#define CHECK_COUNT(i, f, hits, bytes) check_count(i, f, hits, bytes, __LINE__)
-
-/* Nothing left on any wire nor in any software queue. */
-static void
-expect_quiet(int line)
-{
-	int before = nf_test_failed_checks;
-
-	for (unsigned int i = 0; i < env.n; i++) {
-		NF_CHECK_EQ(snic_env_wire_count(&env, i), 0);
-		NF_CHECK_EQ(snic_env_upcall_count(&env, i), 0);
-	}
-	note(before, line);
-}
-
-#define EXPECT_QUIET() expect_quiet(__LINE__)
-
-/* Port i's wire (or VM) sends p, n times; the NIC runs. */
-static void
-send_n(unsigned int i, const struct pk *p, int n)
-{
-	for (int k = 0; k < n; k++)
-		NF_CHECK_EQ(snic_env_inject(&env, i, p->b, p->len), 0);
-	snic_env_poll(&env);
-}
-
-static void
-destroy(unsigned int i, struct rte_flow *f)
-{
-	struct rte_flow_error err;
-
-	if (f != NULL)
-		NF_CHECK_EQ(rte_flow_destroy(env.port[i], f, &err), 0);
-}
-
-/* Every case starts from an empty switch. */
-static void
-reset(void)
-{
-	struct rte_flow_error err;
-	uint8_t buf[2048];
-
-	for (unsigned int i = 0; i < env.n; i++)
-		rte_flow_flush(env.port[i], &err);
-	snic_env_poll(&env);
-	for (unsigned int i = 0; i < env.n; i++) {
-		while (snic_env_wire_read(&env, i, buf, sizeof(buf)) >= 0)
-			;
-		while (snic_env_upcall_read(&env, i, buf, sizeof(buf),
-					    NULL) >= 0)
-			;
-	}
-}
-
-static uint64_t
-xstat(unsigned int i, const char *name)
-{
-	return snic_env_xstat(env.port[i], name);
-}
 
 /* ------------------------------------------------- §7.2 same-node L2 */
 
@@ -601,7 +382,7 @@ xstat(unsigned int i, const char *name)
  * unmodified, destroy stops the flow. */
 NF_TEST(test_l2_same_node)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 			       IPPROTO_TCP, 1000, 80 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[VF1] };
@@ -618,7 +399,7 @@ NF_TEST(test_l2_same_node)
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	send_n(VF0, &p, 3);
 	NF_CHECK_EQ(snic_env_wire_count(&env, VF1), 3);
 	for (int k = 0; k < 3; k++)
@@ -629,12 +410,12 @@ NF_TEST(test_l2_same_node)
 
 	/* N-2: other destination IP, other protocol: unmodified upcalls */
 	f.dip = "10.0.0.9";
-	build(&q, NULL, false, &f);
+	tpl_build(&q, NULL, false, &f);
 	send_n(VF0, &q, 1);
 	EXPECT_UPCALL(VF0, &q);
 	f.dip = VM2_IP;
 	f.proto = IPPROTO_UDP;
-	build(&q, NULL, false, &f);
+	tpl_build(&q, NULL, false, &f);
 	send_n(VF0, &q, 1);
 	EXPECT_UPCALL(VF0, &q);
 	EXPECT_QUIET();
@@ -652,14 +433,14 @@ NF_TEST(test_l2_same_node)
  * inner_type; SET_VLAN_VID / SET_VLAN_PCP rewrite the tag. */
 NF_TEST(test_l2_same_node_vlan)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 100, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 100, false, VM1_IP, VM2_IP,
 			       IPPROTO_UDP, 1000, 53 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_of_set_vlan_vid vid = {
 		.vlan_vid = RTE_BE16(200) };
 	struct rte_flow_action_of_set_vlan_pcp pcp = { .vlan_pcp = 5 };
 	struct rte_flow_action_port_id out = { .id = env.port[VF1] };
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct tpl_pat t;
 	struct acts l = {0};
 	struct rte_flow *r;
@@ -673,10 +454,10 @@ NF_TEST(test_l2_same_node_vlan)
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	g = f;
 	g.tci = 5u << 13 | 200;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(VF0, &p, 2);
 	EXPECT_WIRE(VF1, &e);
 	EXPECT_WIRE(VF1, &e);
@@ -686,11 +467,11 @@ NF_TEST(test_l2_same_node_vlan)
 	/* another VLAN, or untagged: not this rule */
 	g = f;
 	g.tci = 101;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(VF0, &e, 1);
 	EXPECT_UPCALL(VF0, &e);
 	g.tci = 0;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(VF0, &e, 1);
 	EXPECT_UPCALL(VF0, &e);
 	EXPECT_QUIET();
@@ -700,7 +481,7 @@ NF_TEST(test_l2_same_node_vlan)
 /* §7.2 with IPv6 (eth type 0x86dd, IPV6 dst/proto). */
 NF_TEST(test_l2_same_node_ipv6)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, true, VM1_IP6, VM2_IP6,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, true, VM1_IP6, VM2_IP6,
 			       IPPROTO_TCP, 1000, 443 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[VF1] };
@@ -715,13 +496,13 @@ NF_TEST(test_l2_same_node_ipv6)
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	send_n(VF0, &p, 2);
 	EXPECT_WIRE(VF1, &p);
 	EXPECT_WIRE(VF1, &p);
 	CHECK_COUNT(VF0, r, 2, 2u * p.len);
 	f.dip = "fd00::9";
-	build(&q, NULL, false, &f);
+	tpl_build(&q, NULL, false, &f);
 	send_n(VF0, &q, 1);
 	EXPECT_UPCALL(VF0, &q);
 	EXPECT_QUIET();
@@ -737,13 +518,13 @@ NF_TEST(test_l2_same_node_ipv6)
  * exact but the N-7 source port, equal for the packets of one flow. */
 NF_TEST(test_l2_cross_node_egress_v4)
 {
-	struct flow_desc f = { VM3_MAC, VM1_MAC, 0, false, VM1_IP, VM3_IP,
+	struct tpl_flow f = { VM3_MAC, VM1_MAC, 0, false, VM1_IP, VM3_IP,
 			       IPPROTO_TCP, 1000, 80 };
-	struct tun_desc tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
+	struct tpl_tun tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
 				VTEP_R_IP, VNI_L2, 0 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[UPLINK] };
-	struct encap_def d;
+	struct tpl_encap d;
 	struct tpl_pat t;
 	struct acts l = {0};
 	struct rte_flow *r;
@@ -752,13 +533,13 @@ NF_TEST(test_l2_cross_node_egress_v4)
 
 	reset();
 	act(&l, RTE_FLOW_ACTION_TYPE_COUNT, &cnt);
-	act(&l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, encap_def(&d, &tun));
+	act(&l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, tpl_encap_def(&d, &tun));
 	act(&l, RTE_FLOW_ACTION_TYPE_PORT_ID, &out);
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
-	build(&e, &tun, true, &f);
+	tpl_build(&p, NULL, false, &f);
+	tpl_build(&e, &tun, true, &f);
 	send_n(VF0, &p, 3);
 	NF_CHECK_EQ(snic_env_wire_count(&env, UPLINK), 3);
 	s0 = EXPECT_ENCAP(UPLINK, &e);
@@ -769,8 +550,8 @@ NF_TEST(test_l2_cross_node_egress_v4)
 
 	/* another flow to the same VM (other ports) uses the same rule */
 	f.sport = 1001;
-	build(&p, NULL, false, &f);
-	build(&e, &tun, true, &f);
+	tpl_build(&p, NULL, false, &f);
+	tpl_build(&e, &tun, true, &f);
 	send_n(VF0, &p, 1);
 	EXPECT_ENCAP(UPLINK, &e);
 	EXPECT_QUIET();
@@ -784,14 +565,14 @@ NF_TEST(test_l2_cross_node_egress_v4)
  * with an ETH / IPV6 / UDP / VXLAN definition. */
 NF_TEST(test_l2_cross_node_egress_vlan_v6)
 {
-	struct flow_desc f = { VM3_MAC, VM1_MAC, 100, false, VM1_IP, VM3_IP,
+	struct tpl_flow f = { VM3_MAC, VM1_MAC, 100, false, VM1_IP, VM3_IP,
 			       IPPROTO_UDP, 1000, 53 };
-	struct tun_desc tun = { VTEP_R_MAC, VTEP_L_MAC, true, VTEP_L_IP6,
+	struct tpl_tun tun = { VTEP_R_MAC, VTEP_L_MAC, true, VTEP_L_IP6,
 				VTEP_R_IP6, VNI_L2, 0 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[UPLINK] };
-	struct encap_def d;
-	struct flow_desc g;
+	struct tpl_encap d;
+	struct tpl_flow g;
 	struct tpl_pat t;
 	struct acts l = {0};
 	struct rte_flow *r;
@@ -801,15 +582,15 @@ NF_TEST(test_l2_cross_node_egress_vlan_v6)
 	reset();
 	act(&l, RTE_FLOW_ACTION_TYPE_COUNT, &cnt);
 	act(&l, RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, NULL);
-	act(&l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, encap_def(&d, &tun));
+	act(&l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, tpl_encap_def(&d, &tun));
 	act(&l, RTE_FLOW_ACTION_TYPE_PORT_ID, &out);
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	g = f;
 	g.tci = 0;
-	build(&e, &tun, true, &g);
+	tpl_build(&e, &tun, true, &g);
 	send_n(VF0, &p, 2);
 	s0 = EXPECT_ENCAP(UPLINK, &e);
 	NF_CHECK_EQ(EXPECT_ENCAP(UPLINK, &e), s0);
@@ -822,14 +603,14 @@ NF_TEST(test_l2_cross_node_egress_vlan_v6)
  * underlay; the VM's own tag is popped (POP_VLAN) first. */
 NF_TEST(test_l2_cross_node_egress_outer_vlan)
 {
-	struct flow_desc f = { VM3_MAC, VM1_MAC, 100, false, VM1_IP, VM3_IP,
+	struct tpl_flow f = { VM3_MAC, VM1_MAC, 100, false, VM1_IP, VM3_IP,
 			       IPPROTO_TCP, 1000, 80 };
-	struct tun_desc tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
+	struct tpl_tun tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
 				VTEP_R_IP, VNI_L2, 0, 4u << 13 | 300 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[UPLINK] };
-	struct encap_def d;
-	struct flow_desc g;
+	struct tpl_encap d;
+	struct tpl_flow g;
 	struct tpl_pat t;
 	struct acts l = {0};
 	struct rte_flow *r;
@@ -838,15 +619,15 @@ NF_TEST(test_l2_cross_node_egress_outer_vlan)
 	reset();
 	act(&l, RTE_FLOW_ACTION_TYPE_COUNT, &cnt);
 	act(&l, RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, NULL);
-	act(&l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, encap_def(&d, &tun));
+	act(&l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, tpl_encap_def(&d, &tun));
 	act(&l, RTE_FLOW_ACTION_TYPE_PORT_ID, &out);
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	g = f;
 	g.tci = 0;
-	build(&e, &tun, true, &g);
+	tpl_build(&e, &tun, true, &g);
 	send_n(VF0, &p, 1);
 	EXPECT_ENCAP(UPLINK, &e);
 	EXPECT_QUIET();
@@ -860,13 +641,13 @@ NF_TEST(test_l2_cross_node_egress_outer_vlan)
  * upcalled on the uplink with their VXLAN header (N-2). */
 NF_TEST(test_l2_cross_node_ingress)
 {
-	struct flow_desc f1 = { VM1_MAC, VM3_MAC, 0, false, VM3_IP, VM1_IP,
+	struct tpl_flow f1 = { VM1_MAC, VM3_MAC, 0, false, VM3_IP, VM1_IP,
 				IPPROTO_TCP, 80, 1000 };
-	struct flow_desc f2 = { VM2_MAC, VM3_MAC, 0, false, VM3_IP, VM2_IP,
+	struct tpl_flow f2 = { VM2_MAC, VM3_MAC, 0, false, VM3_IP, VM2_IP,
 				IPPROTO_UDP, 53, 1000 };
-	struct tun_desc tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
+	struct tpl_tun tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
 				VTEP_L_IP, VNI_L2, 51000 };
-	struct tun_desc tun6 = { VTEP_L_MAC, VTEP_R_MAC, true, VTEP_R_IP6,
+	struct tpl_tun tun6 = { VTEP_L_MAC, VTEP_R_MAC, true, VTEP_R_IP6,
 				 VTEP_L_IP6, VNI_L2, 51001 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id to_vf0 = { .id = env.port[VF0] };
@@ -879,8 +660,8 @@ NF_TEST(test_l2_cross_node_ingress)
 	struct tpl_pat t1, t2;
 	struct acts l1 = {0}, l2 = {0};
 	struct rte_flow *r1, *r2;
-	struct flow_desc g;
-	struct tun_desc u;
+	struct tpl_flow g;
+	struct tpl_tun u;
 	struct pk p, p6, e;
 	uint64_t b1;
 
@@ -902,24 +683,24 @@ NF_TEST(test_l2_cross_node_ingress)
 	if (r1 == NULL || r2 == NULL)
 		return;
 
-	build(&p, &tun, false, &f1);
-	build(&e, NULL, false, &f1);
+	tpl_build(&p, &tun, false, &f1);
+	tpl_build(&e, NULL, false, &f1);
 	send_n(UPLINK, &p, 2);
 	EXPECT_WIRE(VF0, &e);
 	EXPECT_WIRE(VF0, &e);
 	EXPECT_QUIET();
 	/* the outer version is not part of the template: IPv6 outer too */
-	build(&p6, &tun6, false, &f1);
+	tpl_build(&p6, &tun6, false, &f1);
 	send_n(UPLINK, &p6, 1);
 	EXPECT_WIRE(VF0, &e);
 	EXPECT_QUIET();
 	b1 = 2u * p.len + p6.len;
 	CHECK_COUNT(UPLINK, r1, 3, b1);
 
-	build(&p, &tun, false, &f2);
+	tpl_build(&p, &tun, false, &f2);
 	g = f2;
 	g.tci = 3u << 13 | 100;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(UPLINK, &p, 1);
 	EXPECT_WIRE(VF1, &e);
 	EXPECT_QUIET();
@@ -928,22 +709,22 @@ NF_TEST(test_l2_cross_node_ingress)
 	/* other VNI, other destination IP, no tunnel: software */
 	u = tun;
 	u.vni = VNI_L2 + 1;
-	build(&p, &u, false, &f1);
+	tpl_build(&p, &u, false, &f1);
 	send_n(UPLINK, &p, 1);
 	EXPECT_UPCALL(UPLINK, &p);
 	g = f1;
 	g.dip = "10.0.0.9";
-	build(&p, &tun, false, &g);
+	tpl_build(&p, &tun, false, &g);
 	send_n(UPLINK, &p, 1);
 	EXPECT_UPCALL(UPLINK, &p);
-	build(&p, NULL, false, &f1);
+	tpl_build(&p, NULL, false, &f1);
 	send_n(UPLINK, &p, 1);
 	EXPECT_UPCALL(UPLINK, &p);
 	EXPECT_QUIET();
 	CHECK_COUNT(UPLINK, r1, 3, b1);
 
 	destroy(UPLINK, r1);
-	build(&p, &tun, false, &f1);
+	tpl_build(&p, &tun, false, &f1);
 	send_n(UPLINK, &p, 1);
 	EXPECT_UPCALL(UPLINK, &p);
 	EXPECT_QUIET();
@@ -957,9 +738,9 @@ NF_TEST(test_l2_cross_node_ingress)
  * a TTL-1 packet goes to software unmodified (V-3). */
 NF_TEST(test_l3_same_node_fip)
 {
-	struct flow_desc fw = { GW_MAC, VM1_MAC, 0, false, VM1_IP, VM4_IP,
+	struct tpl_flow fw = { GW_MAC, VM1_MAC, 0, false, VM1_IP, VM4_IP,
 				IPPROTO_TCP, 1000, 80 };
-	struct flow_desc rv = { GW_MAC, VM4_MAC, 0, false, VM4_IP, FIP1,
+	struct tpl_flow rv = { GW_MAC, VM4_MAC, 0, false, VM4_IP, FIP1,
 				IPPROTO_UDP, 53, 1000 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_mac gw = {0}, vm4 = {0}, vm1 = {0};
@@ -970,7 +751,7 @@ NF_TEST(test_l3_same_node_fip)
 	struct tpl_pat t1, t2;
 	struct acts l1 = {0}, l2 = {0};
 	struct rte_flow *r1, *r2;
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct pk p, e;
 	uint8_t out[2048] __rte_aligned(8);
 	int n;
@@ -999,45 +780,45 @@ NF_TEST(test_l3_same_node_fip)
 		return;
 
 	/* forward: VM1 → VM4, source NATed to the FIP */
-	build(&p, NULL, false, &fw);
+	tpl_build(&p, NULL, false, &fw);
 	g = fw;
 	g.dmac = VM4_MAC;
 	g.smac = GW_MAC;
 	g.sip = FIP1;
 	g.ttl = 63;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(VF0, &p, 2);
 	n = snic_env_wire_read(&env, VF1, out, sizeof(out));
 	check_frame(out, n, &e, __LINE__);
-	NF_CHECK(n > 0 && csums_ok(out, n, 0));
+	NF_CHECK(n > 0 && tpl_csums_ok(out, n, 0));
 	EXPECT_WIRE(VF1, &e);
 	EXPECT_QUIET();
 	CHECK_COUNT(VF0, r1, 2, 2u * p.len);
 
 	/* reverse: VM4 → FIP, destination back to VM1 */
-	build(&p, NULL, false, &rv);
+	tpl_build(&p, NULL, false, &rv);
 	g = rv;
 	g.dmac = VM1_MAC;
 	g.smac = GW_MAC;
 	g.dip = VM1_IP;
 	g.ttl = 63;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(VF1, &p, 1);
 	n = snic_env_wire_read(&env, VF0, out, sizeof(out));
 	check_frame(out, n, &e, __LINE__);
-	NF_CHECK(n > 0 && csums_ok(out, n, 0));
+	NF_CHECK(n > 0 && tpl_csums_ok(out, n, 0));
 	EXPECT_QUIET();
 	CHECK_COUNT(VF1, r2, 1, p.len);
 
 	/* TTL 1 would expire: software answers it, unmodified, uncounted */
 	g = fw;
 	g.ttl = 1;
-	build(&p, NULL, false, &g);
+	tpl_build(&p, NULL, false, &g);
 	send_n(VF0, &p, 1);
 	EXPECT_UPCALL(VF0, &p);
 	EXPECT_QUIET();
 	NF_CHECK_EQ(xstat(VF0, "miss_ttl") - ttl0, 1);
-	build(&p, NULL, false, &fw);
+	tpl_build(&p, NULL, false, &fw);
 	CHECK_COUNT(VF0, r1, 2, 2u * p.len);
 	destroy(VF0, r1);
 	destroy(VF1, r2);
@@ -1047,7 +828,7 @@ NF_TEST(test_l3_same_node_fip)
  * the destination VM's tag next to the MAC and FIP rewrites. */
 NF_TEST(test_l3_same_node_vlan)
 {
-	struct flow_desc f = { GW_MAC, VM1_MAC, 100, false, VM1_IP, VM4_IP,
+	struct tpl_flow f = { GW_MAC, VM1_MAC, 100, false, VM1_IP, VM4_IP,
 			       IPPROTO_UDP, 1000, 53 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_mac gw = {0}, vm4 = {0};
@@ -1056,7 +837,7 @@ NF_TEST(test_l3_same_node_vlan)
 		.vlan_vid = RTE_BE16(200) };
 	struct rte_flow_action_of_set_vlan_pcp pcp = { .vlan_pcp = 2 };
 	struct rte_flow_action_port_id out = { .id = env.port[VF1] };
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct tpl_pat t;
 	struct acts l = {0};
 	struct rte_flow *r;
@@ -1079,18 +860,18 @@ NF_TEST(test_l3_same_node_vlan)
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	g = f;
 	g.dmac = VM4_MAC;
 	g.smac = GW_MAC;
 	g.tci = 2u << 13 | 200;
 	g.sip = FIP1;
 	g.ttl = 63;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(VF0, &p, 1);
 	n = snic_env_wire_read(&env, VF1, buf, sizeof(buf));
 	check_frame(buf, n, &e, __LINE__);
-	NF_CHECK(n > 0 && csums_ok(buf, n, 0));
+	NF_CHECK(n > 0 && tpl_csums_ok(buf, n, 0));
 	EXPECT_QUIET();
 	CHECK_COUNT(VF0, r, 1, p.len);
 	destroy(VF0, r);
@@ -1103,16 +884,16 @@ NF_TEST(test_l3_same_node_vlan)
  * the inner packet and the TTL drops by one. */
 NF_TEST(test_l3_cross_node_egress)
 {
-	struct flow_desc f = { GW_MAC, VM1_MAC, 100, false, VM1_IP, RVM_IP,
+	struct tpl_flow f = { GW_MAC, VM1_MAC, 100, false, VM1_IP, RVM_IP,
 			       IPPROTO_UDP, 1000, 53 };
-	struct tun_desc tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
+	struct tpl_tun tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
 				VTEP_R_IP, VNI_L3, 0 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_mac gw = {0}, rgw = {0};
 	struct rte_flow_action_set_ipv4 fip = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[UPLINK] };
-	struct encap_def d;
-	struct flow_desc g;
+	struct tpl_encap d;
+	struct tpl_flow g;
 	struct tpl_pat t;
 	struct acts l = {0};
 	struct rte_flow *r;
@@ -1128,21 +909,21 @@ NF_TEST(test_l3_cross_node_egress)
 	act(&l, RTE_FLOW_ACTION_TYPE_SET_MAC_SRC, &gw);
 	act(&l, RTE_FLOW_ACTION_TYPE_SET_MAC_DST, &rgw);
 	act(&l, RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC, &fip);
-	act(&l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, encap_def(&d, &tun));
+	act(&l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, tpl_encap_def(&d, &tun));
 	act(&l, RTE_FLOW_ACTION_TYPE_DEC_TTL, NULL);
 	act(&l, RTE_FLOW_ACTION_TYPE_PORT_ID, &out);
 	act(&l, RTE_FLOW_ACTION_TYPE_DEC_TTL, NULL);
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	g = f;
 	g.tci = 0;
 	g.dmac = RGW_MAC;
 	g.smac = GW_MAC;
 	g.sip = FIP1;
 	g.ttl = 63;
-	build(&e, &tun, true, &g);
+	tpl_build(&e, &tun, true, &g);
 	send_n(VF0, &p, 2);
 	s0 = EXPECT_ENCAP(UPLINK, &e);
 	NF_CHECK_EQ(EXPECT_ENCAP(UPLINK, &e), s0);
@@ -1158,16 +939,16 @@ NF_TEST(test_l3_cross_node_egress)
  * DEC_TTL, PORT_ID; the delivered frame is the rewritten inner one. */
 NF_TEST(test_l3_cross_node_ingress)
 {
-	struct flow_desc f = { GW_MAC, RGW_MAC, 0, false, RVM_IP, FIP1,
+	struct tpl_flow f = { GW_MAC, RGW_MAC, 0, false, RVM_IP, FIP1,
 			       IPPROTO_TCP, 80, 1000 };
-	struct tun_desc tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
+	struct tpl_tun tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
 				VTEP_L_IP, VNI_L3, 52000 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_mac gw = {0}, vm1 = {0};
 	struct rte_flow_action_set_ipv4 vm1ip = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[VF0] };
-	struct flow_desc g;
-	struct tun_desc u;
+	struct tpl_flow g;
+	struct tpl_tun u;
 	struct tpl_pat t;
 	struct acts l = {0};
 	struct rte_flow *r;
@@ -1189,17 +970,17 @@ NF_TEST(test_l3_cross_node_ingress)
 	r = CREATE(UPLINK, &fwd_attr, tpl_pattern(&t, &f, VNI_L3, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, &tun, false, &f);
+	tpl_build(&p, &tun, false, &f);
 	g = f;
 	g.dmac = VM1_MAC;
 	g.smac = GW_MAC;
 	g.dip = VM1_IP;
 	g.ttl = 63;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(UPLINK, &p, 2);
 	n = snic_env_wire_read(&env, VF0, buf, sizeof(buf));
 	check_frame(buf, n, &e, __LINE__);
-	NF_CHECK(n > 0 && csums_ok(buf, n, 0));
+	NF_CHECK(n > 0 && tpl_csums_ok(buf, n, 0));
 	EXPECT_WIRE(VF0, &e);
 	EXPECT_QUIET();
 	CHECK_COUNT(UPLINK, r, 2, 2u * p.len);
@@ -1207,7 +988,7 @@ NF_TEST(test_l3_cross_node_ingress)
 	/* the L2 VNI is not the L3 one */
 	u = tun;
 	u.vni = VNI_L2;
-	build(&e, &u, false, &f);
+	tpl_build(&e, &u, false, &f);
 	send_n(UPLINK, &e, 1);
 	EXPECT_UPCALL(UPLINK, &e);
 	EXPECT_QUIET();
@@ -1219,21 +1000,21 @@ NF_TEST(test_l3_cross_node_ingress)
  * limit decremented once, L4 checksums valid. */
 NF_TEST(test_l3_cross_node_ipv6)
 {
-	struct flow_desc fe = { GW_MAC, VM1_MAC, 0, true, VM1_IP6, RVM_IP6,
+	struct tpl_flow fe = { GW_MAC, VM1_MAC, 0, true, VM1_IP6, RVM_IP6,
 				IPPROTO_TCP, 1000, 80 };
-	struct flow_desc fi = { GW_MAC, RGW_MAC, 0, true, RVM_IP6, FIP1_IP6,
+	struct tpl_flow fi = { GW_MAC, RGW_MAC, 0, true, RVM_IP6, FIP1_IP6,
 				IPPROTO_UDP, 53, 1000 };
-	struct tun_desc te = { VTEP_R_MAC, VTEP_L_MAC, true, VTEP_L_IP6,
+	struct tpl_tun te = { VTEP_R_MAC, VTEP_L_MAC, true, VTEP_L_IP6,
 			       VTEP_R_IP6, VNI_L3, 0 };
-	struct tun_desc ti = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
+	struct tpl_tun ti = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
 			       VTEP_L_IP, VNI_L3, 52001 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_mac gw = {0}, rgw = {0}, vm1 = {0};
 	struct rte_flow_action_set_ipv6 fip = {{0}}, vm1ip = {{0}};
 	struct rte_flow_action_port_id to_up = { .id = env.port[UPLINK] };
 	struct rte_flow_action_port_id to_vf0 = { .id = env.port[VF0] };
-	struct encap_def d;
-	struct flow_desc g;
+	struct tpl_encap d;
+	struct tpl_flow g;
 	struct tpl_pat t1, t2;
 	struct acts l1 = {0}, l2 = {0};
 	struct rte_flow *r1, *r2;
@@ -1251,7 +1032,7 @@ NF_TEST(test_l3_cross_node_ipv6)
 	act(&l1, RTE_FLOW_ACTION_TYPE_SET_MAC_SRC, &gw);
 	act(&l1, RTE_FLOW_ACTION_TYPE_SET_MAC_DST, &rgw);
 	act(&l1, RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC, &fip);
-	act(&l1, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, encap_def(&d, &te));
+	act(&l1, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, tpl_encap_def(&d, &te));
 	act(&l1, RTE_FLOW_ACTION_TYPE_DEC_TTL, NULL);
 	act(&l1, RTE_FLOW_ACTION_TYPE_PORT_ID, &to_up);
 	act(&l1, RTE_FLOW_ACTION_TYPE_DEC_TTL, NULL);
@@ -1268,29 +1049,29 @@ NF_TEST(test_l3_cross_node_ipv6)
 	if (r1 == NULL || r2 == NULL)
 		return;
 
-	build(&p, NULL, false, &fe);
+	tpl_build(&p, NULL, false, &fe);
 	g = fe;
 	g.dmac = RGW_MAC;
 	g.smac = GW_MAC;
 	g.sip = FIP1_IP6;
 	g.ttl = 63;
-	build(&e, &te, true, &g);
+	tpl_build(&e, &te, true, &g);
 	send_n(VF0, &p, 1);
 	EXPECT_ENCAP(UPLINK, &e);
 	EXPECT_QUIET();
 	CHECK_COUNT(VF0, r1, 1, p.len);
 
-	build(&p, &ti, false, &fi);
+	tpl_build(&p, &ti, false, &fi);
 	g = fi;
 	g.dmac = VM1_MAC;
 	g.smac = GW_MAC;
 	g.dip = VM1_IP6;
 	g.ttl = 63;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(UPLINK, &p, 1);
 	n = snic_env_wire_read(&env, VF0, buf, sizeof(buf));
 	check_frame(buf, n, &e, __LINE__);
-	NF_CHECK(n > 0 && csums_ok(buf, n, 0));
+	NF_CHECK(n > 0 && tpl_csums_ok(buf, n, 0));
 	EXPECT_QUIET();
 	CHECK_COUNT(UPLINK, r2, 1, p.len);
 	destroy(VF0, r1);
@@ -1303,7 +1084,7 @@ NF_TEST(test_l3_cross_node_ipv6)
  * port gets the frame as received, the destination the rewritten one. */
 NF_TEST(test_mirror_local)
 {
-	struct flow_desc f = { GW_MAC, VM1_MAC, 0, false, VM1_IP, VM4_IP,
+	struct tpl_flow f = { GW_MAC, VM1_MAC, 0, false, VM1_IP, VM4_IP,
 			       IPPROTO_TCP, 1000, 80 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_mac gw = {0}, vm4 = {0};
@@ -1314,7 +1095,7 @@ NF_TEST(test_mirror_local)
 		{ .type = RTE_FLOW_ACTION_TYPE_END },
 	};
 	struct rte_flow_action_sample smp = { .ratio = 1, .actions = sub };
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct tpl_pat t;
 	struct acts l = {0};
 	struct rte_flow *r;
@@ -1332,12 +1113,12 @@ NF_TEST(test_mirror_local)
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	g = f;
 	g.dmac = VM4_MAC;
 	g.smac = GW_MAC;
 	g.ttl = 63;
-	build(&e, NULL, false, &g);
+	tpl_build(&e, NULL, false, &g);
 	send_n(VF0, &p, 3);
 	NF_CHECK_EQ(snic_env_wire_count(&env, VF1), 3);
 	NF_CHECK_EQ(snic_env_wire_count(&env, VF2), 3);
@@ -1357,9 +1138,9 @@ NF_TEST(test_mirror_local)
  * VXLAN_DECAP, so the mirror port sees the VXLAN packet as received. */
 NF_TEST(test_mirror_local_decap)
 {
-	struct flow_desc f = { VM1_MAC, VM3_MAC, 0, false, VM3_IP, VM1_IP,
+	struct tpl_flow f = { VM1_MAC, VM3_MAC, 0, false, VM3_IP, VM1_IP,
 			       IPPROTO_TCP, 80, 1000 };
-	struct tun_desc tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
+	struct tpl_tun tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
 				VTEP_L_IP, VNI_L2, 51000 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id to_vf0 = { .id = env.port[VF0] };
@@ -1382,8 +1163,8 @@ NF_TEST(test_mirror_local_decap)
 	r = CREATE(UPLINK, &fwd_attr, tpl_pattern(&t, &f, VNI_L2, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, &tun, false, &f);
-	build(&e, NULL, false, &f);
+	tpl_build(&p, &tun, false, &f);
+	tpl_build(&e, NULL, false, &f);
 	send_n(UPLINK, &p, 1);
 	EXPECT_WIRE(VF0, &e);
 	EXPECT_WIRE(VF2, &p);
@@ -1396,14 +1177,14 @@ NF_TEST(test_mirror_local_decap)
  * gets the original frame encapsulated towards the collector. */
 NF_TEST(test_mirror_remote)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 			       IPPROTO_UDP, 1000, 53 };
-	struct tun_desc coll = { COLL_MAC, VTEP_L_MAC, false, VTEP_L_IP,
+	struct tpl_tun coll = { COLL_MAC, VTEP_L_MAC, false, VTEP_L_IP,
 				 COLL_IP, 9999, 0 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id to_vf1 = { .id = env.port[VF1] };
 	struct rte_flow_action_port_id to_up = { .id = env.port[UPLINK] };
-	struct encap_def d;
+	struct tpl_encap d;
 	struct rte_flow_action sub[3];
 	struct rte_flow_action_sample smp = { .ratio = 1, .actions = sub };
 	struct tpl_pat t;
@@ -1415,7 +1196,7 @@ NF_TEST(test_mirror_remote)
 	reset();
 	memset(sub, 0, sizeof(sub));
 	sub[0].type = RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP;
-	sub[0].conf = encap_def(&d, &coll);
+	sub[0].conf = tpl_encap_def(&d, &coll);
 	sub[1].type = RTE_FLOW_ACTION_TYPE_PORT_ID;
 	sub[1].conf = &to_up;
 	sub[2].type = RTE_FLOW_ACTION_TYPE_END;
@@ -1425,8 +1206,8 @@ NF_TEST(test_mirror_remote)
 	r = CREATE(VF0, &fwd_attr, tpl_pattern(&t, &f, 0, false), &l);
 	if (r == NULL)
 		return;
-	build(&p, NULL, false, &f);
-	build(&e, &coll, true, &f);
+	tpl_build(&p, NULL, false, &f);
+	tpl_build(&e, &coll, true, &f);
 	send_n(VF0, &p, 2);
 	EXPECT_WIRE(VF1, &p);
 	EXPECT_WIRE(VF1, &p);
@@ -1442,9 +1223,9 @@ NF_TEST(test_mirror_remote)
 /* §7.7.2 stateless: DROP; counted, nothing out, xstat drop_rule. */
 NF_TEST(test_sg_stateless_drop)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 			       IPPROTO_TCP, 1000, 22 };
-	struct flow_desc f2 = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f2 = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 				IPPROTO_UDP, 1000, 161 };
 	struct rte_flow_action_count cnt = {0};
 	uint64_t drop0 = xstat(VF0, "drop_rule");
@@ -1462,11 +1243,11 @@ NF_TEST(test_sg_stateless_drop)
 	r2 = CREATE(VF0, &fwd_attr, tpl_pattern(&t2, &f2, 0, false), &l2);
 	if (r1 == NULL || r2 == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	send_n(VF0, &p, 4);
 	EXPECT_QUIET();
 	CHECK_COUNT(VF0, r1, 4, 4u * p.len);
-	build(&p, NULL, false, &f2);
+	tpl_build(&p, NULL, false, &f2);
 	send_n(VF0, &p, 2);
 	EXPECT_QUIET();
 	NF_CHECK_EQ(xstat(VF0, "drop_rule") - drop0, 6);
@@ -1481,7 +1262,7 @@ NF_TEST(test_sg_stateful_tcp_flags)
 	static const uint8_t fwd[] = { TCP_ACK, TCP_PSH | TCP_ACK, TCP_PSH };
 	static const uint8_t sw[] = { TCP_SYN, TCP_SYN | TCP_ACK,
 		TCP_FIN | TCP_ACK, TCP_RST, TCP_RST | TCP_ACK, TCP_FIN };
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 			       IPPROTO_TCP, 40000, 80 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[VF1] };
@@ -1499,7 +1280,7 @@ NF_TEST(test_sg_stateful_tcp_flags)
 		return;
 	for (unsigned int k = 0; k < RTE_DIM(fwd); k++) {
 		f.flags = fwd[k];
-		build(&p, NULL, false, &f);
+		tpl_build(&p, NULL, false, &f);
 		send_n(VF0, &p, 1);
 		EXPECT_WIRE(VF1, &p);
 		EXPECT_QUIET();
@@ -1507,7 +1288,7 @@ NF_TEST(test_sg_stateful_tcp_flags)
 	}
 	for (unsigned int k = 0; k < RTE_DIM(sw); k++) {
 		f.flags = sw[k];
-		build(&p, NULL, false, &f);
+		tpl_build(&p, NULL, false, &f);
 		send_n(VF0, &p, 1);
 		EXPECT_UPCALL(VF0, &p);
 		EXPECT_QUIET();
@@ -1521,7 +1302,7 @@ NF_TEST(test_sg_stateful_tcp_flags)
 /* §7.2 forwarding rule VF0 → port `to` for f's destination and protocol. */
 static struct rte_flow *
 l2_fwd(struct tpl_pat *t, struct acts *l,
-       struct rte_flow_action_port_id *pid, const struct flow_desc *f,
+       struct rte_flow_action_port_id *pid, const struct tpl_flow *f,
        unsigned int to)
 {
 	memset(l, 0, sizeof(*l));
@@ -1563,9 +1344,9 @@ static const struct rte_flow_item tag_pattern[] = {
  * forwarded packets are counted at both, untagged ones at neither. */
 NF_TEST(test_acl_tag_shared_count)
 {
-	struct flow_desc f1 = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f1 = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 				IPPROTO_TCP, 1000, 80 };
-	struct flow_desc f2 = { VM3_MAC, VM1_MAC, 0, false, VM1_IP, VM3_IP,
+	struct tpl_flow f2 = { VM3_MAC, VM1_MAC, 0, false, VM1_IP, VM3_IP,
 				IPPROTO_TCP, 1000, 80 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_tag st = { .data = 0x5a, .mask = 0xff,
@@ -1583,7 +1364,7 @@ NF_TEST(test_acl_tag_shared_count)
 	struct acl_src as;
 	struct acts l1, l2, la = {0}, le = {0};
 	struct rte_flow *fw1, *fw2, *ain, *aout1, *aout2;
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct pk p1, p2, p3;
 
 	reset();
@@ -1603,8 +1384,8 @@ NF_TEST(test_acl_tag_shared_count)
 	if (aout1 == NULL || aout2 == NULL)
 		return;
 
-	build(&p1, NULL, false, &f1);
-	build(&p2, NULL, false, &f2);
+	tpl_build(&p1, NULL, false, &f1);
+	tpl_build(&p2, NULL, false, &f2);
 	send_n(VF0, &p1, 3);
 	send_n(VF0, &p2, 2);
 	for (int k = 0; k < 3; k++)
@@ -1623,7 +1404,7 @@ NF_TEST(test_acl_tag_shared_count)
 	/* another source: not tagged, forwarded, counted nowhere */
 	g = f1;
 	g.sip = "10.0.0.7";
-	build(&p3, NULL, false, &g);
+	tpl_build(&p3, NULL, false, &g);
 	send_n(VF0, &p3, 1);
 	EXPECT_WIRE(VF1, &p3);
 	EXPECT_QUIET();
@@ -1652,7 +1433,7 @@ NF_TEST(test_acl_tag_shared_count)
  * other packets keep being forwarded. */
 NF_TEST(test_acl_upcall_carries_tag)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 			       IPPROTO_UDP, 1000, 5000 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_tag st = { .data = 0x5a, .mask = 0xff,
@@ -1672,7 +1453,7 @@ NF_TEST(test_acl_upcall_carries_tag)
 	struct acl_src as;
 	struct acts l, la = {0}, lu = {0};
 	struct rte_flow *fw, *tag, *up;
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct pk p;
 
 	reset();
@@ -1686,14 +1467,14 @@ NF_TEST(test_acl_upcall_carries_tag)
 	if (fw == NULL || tag == NULL || up == NULL)
 		return;
 
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	send_n(VF0, &p, 1);
 	EXPECT_WIRE(VF1, &p);
 	EXPECT_QUIET();
 
 	g = f;
 	g.dport = 53;
-	build(&p, NULL, false, &g);
+	tpl_build(&p, NULL, false, &g);
 	send_n(VF0, &p, 2);
 	expect_upcall(VF0, &p, 0x015a, __LINE__);
 	expect_upcall(VF0, &p, 0x015a, __LINE__);
@@ -1703,7 +1484,7 @@ NF_TEST(test_acl_upcall_carries_tag)
 
 	/* not tagged by group 0 (other source): upcalled with tag 0 */
 	g.sip = "10.0.0.7";
-	build(&p, NULL, false, &g);
+	tpl_build(&p, NULL, false, &g);
 	send_n(VF0, &p, 1);
 	expect_upcall(VF0, &p, 0, __LINE__);
 	EXPECT_QUIET();
@@ -1795,7 +1576,7 @@ NF_TEST(test_acl_icmp)
  * order: group 0 sets the tag, group 1 drops what carries it. */
 NF_TEST(test_acl_groups_in_order)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 			       IPPROTO_TCP, 1000, 80 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_set_tag st = { .data = 0x5a, .mask = 0xff,
@@ -1807,7 +1588,7 @@ NF_TEST(test_acl_groups_in_order)
 	struct acl_src as;
 	struct acts l, ld = {0}, lt = {0};
 	struct rte_flow *fw, *drop, *tag;
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct pk p;
 
 	reset();
@@ -1819,20 +1600,20 @@ NF_TEST(test_acl_groups_in_order)
 	tag = CREATE(VF0, &g0, acl_src_pattern(&as, VM1_IP), &lt);
 	if (fw == NULL || drop == NULL || tag == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	send_n(VF0, &p, 2);
 	EXPECT_QUIET();
 	CHECK_COUNT(VF0, drop, 2, 2u * p.len);
 	NF_CHECK_EQ(xstat(VF0, "drop_rule") - drop0, 2);
 	g = f;
 	g.sip = "10.0.0.7";
-	build(&p, NULL, false, &g);
+	tpl_build(&p, NULL, false, &g);
 	send_n(VF0, &p, 1);
 	EXPECT_WIRE(VF1, &p);
 	EXPECT_QUIET();
 	/* without the tagging rule nothing is dropped */
 	destroy(VF0, tag);
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	send_n(VF0, &p, 1);
 	EXPECT_WIRE(VF1, &p);
 	EXPECT_QUIET();
@@ -1862,7 +1643,7 @@ app_send(unsigned int i, const struct pk *p)
  * forwards to it and for those the application sends on it. */
 NF_TEST(test_acl_egress_app_tx)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 			       IPPROTO_UDP, 1000, 5000 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_attr e0 = acl_attr(false, 0), e1 = acl_attr(false, 1);
@@ -1880,7 +1661,7 @@ NF_TEST(test_acl_egress_app_tx)
 	struct acl_src as;
 	struct acts l, lc = {0}, ld = {0};
 	struct rte_flow *fw, *count, *drop;
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct pk p, q;
 
 	reset();
@@ -1891,7 +1672,7 @@ NF_TEST(test_acl_egress_app_tx)
 	drop = CREATE(VF1, &e1, discard, &ld);
 	if (fw == NULL || count == NULL || drop == NULL)
 		return;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	send_n(VF0, &p, 1);      /* forwarded by the NIC */
 	EXPECT_WIRE(VF1, &p);
 	app_send(VF1, &p);       /* sent by software */
@@ -1900,7 +1681,7 @@ NF_TEST(test_acl_egress_app_tx)
 	CHECK_COUNT(VF1, count, 2, 2u * p.len);
 	g = f;
 	g.dport = 9;
-	build(&q, NULL, false, &g);
+	tpl_build(&q, NULL, false, &g);
 	app_send(VF1, &q);
 	EXPECT_QUIET();
 	NF_CHECK_EQ(xstat(VF1, "drop_rule") - drop0, 1);
@@ -1916,13 +1697,13 @@ NF_TEST(test_acl_egress_app_tx)
 /* ------------------------------------------------ N-7 source port */
 
 static struct rte_flow *
-encap_rule(struct tpl_pat *t, struct acts *l, struct encap_def *d,
-	   struct rte_flow_action_port_id *pid, const struct flow_desc *f,
-	   const struct tun_desc *tun)
+encap_rule(struct tpl_pat *t, struct acts *l, struct tpl_encap *d,
+	   struct rte_flow_action_port_id *pid, const struct tpl_flow *f,
+	   const struct tpl_tun *tun)
 {
 	memset(l, 0, sizeof(*l));
 	pid->id = env.port[UPLINK];
-	act(l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, encap_def(d, tun));
+	act(l, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, tpl_encap_def(d, tun));
 	act(l, RTE_FLOW_ACTION_TYPE_PORT_ID, pid);
 	return CREATE(VF0, &fwd_attr, tpl_pattern(t, f, 0, false), l);
 }
@@ -1931,16 +1712,16 @@ encap_rule(struct tpl_pat *t, struct acts *l, struct encap_def *d,
  * without) is encapsulated with one source port: the 3-tuple's. */
 NF_TEST(test_vxlan_sport_fragments)
 {
-	struct flow_desc f = { VM3_MAC, VM1_MAC, 0, false, VM1_IP, VM3_IP,
+	struct tpl_flow f = { VM3_MAC, VM1_MAC, 0, false, VM1_IP, VM3_IP,
 			       IPPROTO_UDP, 1111, 2222 };
-	struct tun_desc tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
+	struct tpl_tun tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
 				VTEP_R_IP, VNI_L2, 0 };
 	struct rte_flow_action_port_id pid;
-	struct encap_def d;
+	struct tpl_encap d;
 	struct tpl_pat t;
 	struct acts l;
 	struct rte_flow *r;
-	struct flow_desc g;
+	struct tpl_flow g;
 	struct pk p, e;
 	int s[4];
 
@@ -1961,8 +1742,8 @@ NF_TEST(test_vxlan_sport_fragments)
 			g.frag = 6; /* 48 bytes: UDP header + payload */
 			g.no_l4 = true;
 		}
-		build(&p, NULL, false, &g);
-		build(&e, &tun, true, &g);
+		tpl_build(&p, NULL, false, &g);
+		tpl_build(&e, &tun, true, &g);
 		send_n(VF0, &p, 1);
 		s[k] = EXPECT_ENCAP(UPLINK, &e);
 		EXPECT_QUIET();
@@ -1980,14 +1761,14 @@ NF_TEST(test_vxlan_sport_fragments)
  * header, a later one (offset 6 = 48 bytes) only data.
  */
 static void
-frag6(struct pk *p, const struct tun_desc *t, bool first, uint16_t sport,
+frag6(struct pk *p, const struct tpl_tun *t, bool first, uint16_t sport,
       uint16_t dport)
 {
 	uint8_t *fh;
 
 	pk_init(p);
 	if (t != NULL)
-		put_outer(p, t, true);
+		tpl_put_outer(p, t, true);
 	pk_eth(p, VM3_MAC, VM1_MAC, RTE_ETHER_TYPE_IPV6);
 	pk_ipv6(p, VM1_IP6, VM2_IP6, IPPROTO_FRAGMENT, 64);
 	fh = pk_put(p, PK_RAW, 8);
@@ -2003,12 +1784,12 @@ frag6(struct pk *p, const struct tun_desc *t, bool first, uint16_t sport,
 /* N-7 for IPv6: the fragment extension header decides, as for IPv4. */
 NF_TEST(test_vxlan_sport_fragments_ipv6)
 {
-	struct flow_desc f = { VM3_MAC, VM1_MAC, 0, true, VM1_IP6, VM2_IP6,
+	struct tpl_flow f = { VM3_MAC, VM1_MAC, 0, true, VM1_IP6, VM2_IP6,
 			       IPPROTO_UDP };
-	struct tun_desc tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
+	struct tpl_tun tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
 				VTEP_R_IP, VNI_L2, 0 };
 	struct rte_flow_action_port_id pid;
-	struct encap_def d;
+	struct tpl_encap d;
 	struct tpl_pat t;
 	struct acts l;
 	struct rte_flow *r;
@@ -2041,15 +1822,15 @@ NF_TEST(test_vxlan_sport_fragments_ipv6)
 NF_TEST(test_vxlan_sport_spread)
 {
 	enum { FLOWS = 1024, BATCH = 128 };
-	struct flow_desc f = { VM3_MAC, VM1_MAC, 0, false, VM1_IP, VM3_IP,
+	struct tpl_flow f = { VM3_MAC, VM1_MAC, 0, false, VM1_IP, VM3_IP,
 			       IPPROTO_UDP, 0, 0 };
-	struct tun_desc tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
+	struct tpl_tun tun = { VTEP_R_MAC, VTEP_L_MAC, false, VTEP_L_IP,
 				VTEP_R_IP, VNI_L2, 0 };
 	static uint8_t seen[65536];
 	static struct pk p[BATCH];
 	uint8_t out[2048] __rte_aligned(8);
 	struct rte_flow_action_port_id pid;
-	struct encap_def d;
+	struct tpl_encap d;
 	struct tpl_pat t;
 	struct acts l;
 	struct rte_flow *r;
@@ -2070,7 +1851,7 @@ NF_TEST(test_vxlan_sport_spread)
 			f.sip = sip;
 			f.sport = (uint16_t)(10000 + i);
 			f.dport = (uint16_t)(20000 + 7 * i);
-			build(&p[k], NULL, false, &f);
+			tpl_build(&p[k], NULL, false, &f);
 			NF_CHECK_EQ(snic_env_inject(&env, VF0, p[k].b,
 						    p[k].len), 0);
 		}
@@ -2110,9 +1891,9 @@ NF_TEST(test_vxlan_sport_spread)
  */
 NF_TEST(test_layouts_agree)
 {
-	struct flow_desc f = { VM1_MAC, VM3_MAC, 0, false, VM3_IP, VM1_IP,
+	struct tpl_flow f = { VM1_MAC, VM3_MAC, 0, false, VM3_IP, VM1_IP,
 			       IPPROTO_TCP, 80, 1000 };
-	struct tun_desc tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
+	struct tpl_tun tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
 				VTEP_L_IP, VNI_L2, 51000 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[VF0] };
@@ -2147,8 +1928,8 @@ NF_TEST(test_layouts_agree)
 	/* 0 match, 1 other VNI, 2 other dst, 3 inner UDP, 4 match (other
 	 * ports) */
 	for (int k = 0; k < 5; k++) {
-		struct flow_desc g = f;
-		struct tun_desc u = tun;
+		struct tpl_flow g = f;
+		struct tpl_tun u = tun;
 
 		if (k == 1)
 			u.vni = VNI_L2 + 1;
@@ -2158,8 +1939,8 @@ NF_TEST(test_layouts_agree)
 			g.proto = IPPROTO_UDP;
 		if (k == 4)
 			g.sport = 81;
-		build(&pkts[k], &u, false, &g);
-		build(&exp[k], NULL, false, &g);
+		tpl_build(&pkts[k], &u, false, &g);
+		tpl_build(&exp[k], NULL, false, &g);
 		if (fwd[k])
 			bytes += pkts[k].len;
 	}
@@ -2194,9 +1975,9 @@ NF_TEST(test_layouts_agree)
  */
 NF_TEST(test_layouts_agree_plain)
 {
-	struct flow_desc f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
+	struct tpl_flow f = { VM2_MAC, VM1_MAC, 0, false, VM1_IP, VM2_IP,
 			       IPPROTO_TCP, 1000, 80 };
-	struct tun_desc tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
+	struct tpl_tun tun = { VTEP_L_MAC, VTEP_R_MAC, false, VTEP_R_IP,
 				VTEP_L_IP, 0, 51000 };
 	struct rte_flow_action_count cnt = {0};
 	struct rte_flow_action_port_id out = { .id = env.port[VF1] };
@@ -2213,11 +1994,11 @@ NF_TEST(test_layouts_agree_plain)
 	std[1] = t.it[2];
 	std[2].type = RTE_FLOW_ITEM_TYPE_TCP;
 	std[3].type = RTE_FLOW_ITEM_TYPE_END;
-	build(&p, NULL, false, &f);
+	tpl_build(&p, NULL, false, &f);
 	tun.vni = VNI_L2;
-	build(&v, &tun, false, &f);
+	tpl_build(&v, &tun, false, &f);
 	tun.vni = 0; /* VNI 0 is still a tunnel, not "vni 0" of §7.2 */
-	build(&v0, &tun, false, &f);
+	tpl_build(&v0, &tun, false, &f);
 	for (int layout = 0; layout < 2; layout++) {
 		struct rte_flow *r;
 
