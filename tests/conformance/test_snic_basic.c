@@ -150,6 +150,11 @@ NF_TEST(test_l2_forward_and_count)
 		    p.len);
 	NF_CHECK_MEM(out, p.b, p.len);
 	NF_CHECK_EQ(snic_env_xstat(env.port[1], "miss_no_rule"), 1);
+	/* xstats reset: the NIC's counters restart from 0 */
+	NF_CHECK_EQ(rte_eth_xstats_reset(env.port[1]), 0);
+	NF_CHECK_EQ(snic_env_xstat(env.port[1], "miss_no_rule"), 0);
+	NF_CHECK_EQ(snic_env_xstat(env.port[1], "nic_hw_forwarded"), 0);
+	NF_CHECK_EQ(snic_env_xstat(env.port[1], "nic_rx_packets"), 0);
 
 	NF_CHECK_EQ(rte_flow_destroy(env.port[1], f, &err), 0);
 	udp_frame(&p, "10.0.0.2", 1234);

@@ -286,6 +286,7 @@ struct snic_port {
 	uint32_t nb_flows;
 	struct snic_txbuf txb;    /* NIC datapath only */
 	struct snic_port_dp_stats dp;
+	struct snic_port_dp_stats dp_base; /* xstats_reset snapshot (control) */
 	/* application side, per queue */
 	uint64_t app_rx_pkts[SNIC_MAX_QUEUES];
 	uint64_t app_rx_bytes[SNIC_MAX_QUEUES];

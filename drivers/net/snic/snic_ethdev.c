@@ -470,25 +470,36 @@ snic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		unsigned int size)
 {
 	struct snic_port *p = dev->data->dev_private;
-	const struct snic_port_dp_stats *d = &p->dp;
+	const uint64_t *d = (const uint64_t *)&p->dp;
+	const uint64_t *b = (const uint64_t *)&p->dp_base;
 	unsigned int n = 0;
 
 	if (xs == NULL || size < SNIC_XS_N)
 		return SNIC_XS_N;
-	xs[n++].value = d->rx_pkts;
-	xs[n++].value = d->rx_bytes;
-	xs[n++].value = d->hw_fwd;
-	xs[n++].value = d->tx_pkts;
-	xs[n++].value = d->tx_bytes;
-	for (int i = 1; i < NF_PKT_ERR_MAX; i++)
-		xs[n++].value = d->malformed[i];
-	for (int i = 0; i < SNIC_MISS_MAX; i++)
-		xs[n++].value = d->miss[i];
-	for (int i = 0; i < SNIC_DROP_MAX; i++)
-		xs[n++].value = d->drop[i];
+	/* The counters are written by the datapath only; a reset records a
+	 * base to subtract instead of racing it with a write. Names follow
+	 * the field order of struct snic_port_dp_stats (malformed[0] is
+	 * NF_PKT_OK and not reported). */
+	for (unsigned int i = 0; i < SNIC_XS_FIXED; i++)
+		xs[n++].value = __atomic_load_n(&d[i], __ATOMIC_RELAXED) - b[i];
+	for (unsigned int i = SNIC_XS_FIXED + 1;
+	     i < sizeof(p->dp) / sizeof(uint64_t); i++)
+		xs[n++].value = __atomic_load_n(&d[i], __ATOMIC_RELAXED) - b[i];
 	for (unsigned int i = 0; i < n; i++)
 		xs[i].id = i;
 	return n;
+}
+
+static int
+snic_xstats_reset(struct rte_eth_dev *dev)
+{
+	struct snic_port *p = dev->data->dev_private;
+	const uint64_t *d = (const uint64_t *)&p->dp;
+	uint64_t *b = (uint64_t *)&p->dp_base;
+
+	for (unsigned int i = 0; i < sizeof(p->dp) / sizeof(uint64_t); i++)
+		b[i] = __atomic_load_n(&d[i], __ATOMIC_RELAXED);
+	return 0;
 }
 
 static void snic_switch_free(struct snic_switch *sw);
@@ -537,6 +548,7 @@ static const struct eth_dev_ops snic_dev_ops = {
 	.stats_reset = snic_stats_reset,
 	.xstats_get = snic_xstats_get,
 	.xstats_get_names = snic_xstats_get_names,
+	.xstats_reset = snic_xstats_reset,
 	.rx_queue_setup = snic_rx_queue_setup,
 	.tx_queue_setup = snic_tx_queue_setup,
 	.rx_queue_release = snic_rx_queue_release,
