@@ -455,4 +455,13 @@ snic_port_get(const struct snic_switch *sw, uint16_t index)
 	return index < sw->nb_ports ? sw->ports[index] : NULL;
 }
 
+/* snic_flow_cmd.c: a rule as the dpdk-testpmd 22.11 commands that replay it
+ * ("set ...; " set-up commands, then "flow create ..."), for the log of
+ * refused offloads. Writes at most size bytes (NUL included) and returns
+ * the full length, like snprintf. Parts testpmd cannot express are <...>. */
+int snic_flow_cmd_format(char *buf, size_t size, uint16_t port_id,
+			 const struct rte_flow_attr *attr,
+			 const struct rte_flow_item items[],
+			 const struct rte_flow_action actions[]);
+
 #endif /* SNIC_H */

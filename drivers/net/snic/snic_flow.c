@@ -230,6 +230,29 @@ snic_flow_room(struct snic_port *port, const struct rte_flow_attr *attr,
 	return 0;
 }
 
+/*
+ * Project rule: a refused offload is logged as the testpmd command that
+ * replays it. Formatting is done only when DEBUG is enabled for the PMD's
+ * log type, so the normal path pays one test.
+ */
+static void
+snic_flow_log_refused(const struct snic_port *port,
+		      const struct rte_flow_attr *attr,
+		      const struct rte_flow_item items[],
+		      const struct rte_flow_action actions[],
+		      const struct rte_flow_error *err, int rc)
+{
+	char cmd[2048];
+
+	if (!rte_log_can_log(snic_logtype, RTE_LOG_DEBUG))
+		return;
+	snic_flow_cmd_format(cmd, sizeof(cmd), port->port_id, attr, items,
+			     actions);
+	SNIC_LOG(DEBUG, "port %u: rule refused: %s; replay: %s",
+		 port->port_id, err->message != NULL ? err->message :
+		 rte_strerror(-rc), cmd);
+}
+
 static int
 snic_flow_validate(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 		   const struct rte_flow_item items[],
@@ -237,10 +260,15 @@ snic_flow_validate(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 		   struct rte_flow_error *err)
 {
 	struct snic_port *port = dev->data->dev_private;
+	struct rte_flow_error local_err = { .message = NULL };
 	struct snic_match m;
 	struct rte_flow *f = NULL;
 	int rc;
 
+	/* err may be NULL (ethdev passes the application's); the refusal
+	 * log still wants the message. */
+	if (err == NULL)
+		err = &local_err;
 	pthread_mutex_lock(&port->sw->lock);
 	rc = snic_flow_build(port, attr, items, actions, &f, &m, err);
 	if (rc == 0) {
@@ -249,6 +277,8 @@ snic_flow_validate(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 		snic_flow_free(f);
 	}
 	pthread_mutex_unlock(&port->sw->lock);
+	if (rc != 0)
+		snic_flow_log_refused(port, attr, items, actions, err, rc);
 	return rc;
 }
 
@@ -260,10 +290,13 @@ snic_flow_create(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 {
 	struct snic_port *port = dev->data->dev_private;
 	struct snic_switch *sw = port->sw;
+	struct rte_flow_error local_err = { .message = NULL };
 	struct snic_match m;
 	struct rte_flow *f = NULL;
 	int rc;
 
+	if (err == NULL)
+		err = &local_err; /* as in validate: the log wants it */
 	pthread_mutex_lock(&sw->lock);
 	rc = snic_flow_build(port, attr, items, actions, &f, &m, err);
 	if (rc == 0) {
@@ -285,8 +318,10 @@ snic_flow_create(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 		port->nb_flows++;
 	}
 	pthread_mutex_unlock(&sw->lock);
-	if (f == NULL)
+	if (f == NULL) {
+		snic_flow_log_refused(port, attr, items, actions, err, rc);
 		rte_errno = -rc;
+	}
 	return f;
 }
 
