@@ -410,6 +410,9 @@ int snic_rule_exec(struct snic_switch *sw, struct rte_flow *f,
 		   struct nf_pkt_layout *lay);
 
 /* snic_acl.c */
+/* Would the port's ACL take f? ENOSPC naming the full group or port. */
+int snic_acl_room(const struct snic_port *port, const struct rte_flow *f,
+		  const void *cause, struct rte_flow_error *err);
 int snic_acl_insert(struct snic_port *port, struct rte_flow *f,
 		    struct rte_flow_error *err);
 void snic_acl_remove(struct snic_port *port, struct rte_flow *f);

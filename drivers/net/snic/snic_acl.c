@@ -61,8 +61,8 @@ snic_acl_publish(struct snic_port *port, enum snic_dir dir,
 }
 
 int
-snic_acl_insert(struct snic_port *port, struct rte_flow *f,
-		struct rte_flow_error *err)
+snic_acl_room(const struct snic_port *port, const struct rte_flow *f,
+	      const void *cause, struct rte_flow_error *err)
 {
 	uint32_t total = 0;
 
@@ -70,18 +70,28 @@ snic_acl_insert(struct snic_port *port, struct rte_flow *f,
 		for (int g = 0; g < RTE_PMD_SNIC_ACL_GROUPS; g++)
 			total += port->acl_count[d][g];
 	if (port->acl_count[f->dir][f->group] >=
-	    RTE_PMD_SNIC_ACL_RULES_PER_GROUP) {
+	    RTE_PMD_SNIC_ACL_RULES_PER_GROUP)
 		return snic_err(err, ENOSPC, RTE_FLOW_ERROR_TYPE_ATTR_GROUP,
-			NULL, "ACL table of port %u: %s group %u is full "
+			cause, "ACL table of port %u: %s group %u is full "
 			"(%u rules per group)", port->port_id,
 			snic_dir_name[f->dir], f->group,
 			RTE_PMD_SNIC_ACL_RULES_PER_GROUP);
-	}
 	if (total >= RTE_PMD_SNIC_ACL_RULES_PER_PORT)
 		return snic_err(err, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
 			NULL, "ACL table of port %u is full (%u rules per "
 			"port, both directions)", port->port_id,
 			RTE_PMD_SNIC_ACL_RULES_PER_PORT);
+	return 0;
+}
+
+int
+snic_acl_insert(struct snic_port *port, struct rte_flow *f,
+		struct rte_flow_error *err)
+{
+	int rc = snic_acl_room(port, f, NULL, err);
+
+	if (rc != 0)
+		return rc;
 	if (snic_acl_publish(port, f->dir, f, NULL) != 0)
 		return rte_flow_error_set(err, ENOMEM,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,

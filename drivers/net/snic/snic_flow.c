@@ -195,9 +195,6 @@ snic_flow_room(struct snic_port *port, const struct rte_flow_attr *attr,
 	       const struct rte_flow *f, const struct snic_match *m,
 	       struct rte_flow_error *err)
 {
-	static const char *const dir_name[] = { "ingress", "egress" };
-	uint32_t total = 0;
-
 	if (f->type != RTE_PMD_SNIC_FLOW_TYPE_ACL) {
 		if (port->sw->nb_fwd_rules >= port->sw->max_rules)
 			return snic_err(err, ENOSPC,
@@ -212,22 +209,7 @@ snic_flow_room(struct snic_port *port, const struct rte_flow_attr *attr,
 				"exists");
 		return 0;
 	}
-	for (int d = 0; d < 2; d++)
-		for (int g = 0; g < RTE_PMD_SNIC_ACL_GROUPS; g++)
-			total += port->acl_count[d][g];
-	if (port->acl_count[f->dir][f->group] >=
-	    RTE_PMD_SNIC_ACL_RULES_PER_GROUP)
-		return snic_err(err, ENOSPC, RTE_FLOW_ERROR_TYPE_ATTR_GROUP,
-			attr, "ACL table of port %u: %s group %u is full "
-			"(%u rules per group)", port->port_id,
-			dir_name[f->dir], f->group,
-			RTE_PMD_SNIC_ACL_RULES_PER_GROUP);
-	if (total >= RTE_PMD_SNIC_ACL_RULES_PER_PORT)
-		return snic_err(err, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
-			NULL, "ACL table of port %u is full (%u rules per "
-			"port, both directions)", port->port_id,
-			RTE_PMD_SNIC_ACL_RULES_PER_PORT);
-	return 0;
+	return snic_acl_room(port, f, attr, err);
 }
 
 /*
