@@ -63,6 +63,38 @@ snic_tbl_compact(const struct snic_tbl *t, const struct nf_flow_key *key,
 		ck->w[i] = kw[t->widx[i]] & t->wmask[i];
 }
 
+/*
+ * The hash rte_hash computes for a compact key: rte_hash_crc(ck, nw * 8, 0)
+ * is a chain of rte_hash_crc_8byte over the words (the key length is a
+ * multiple of 8), and this file's copy of rte_hash_crc is the table's
+ * hash_func, so the two agree. Inline, it saves the lookup an indirect call
+ * and a byte-length loop per key.
+ */
+static inline hash_sig_t
+snic_ckey_hash(const struct snic_tbl *t, const struct snic_ckey *ck)
+{
+	uint32_t h = 0;
+
+	for (unsigned int i = 0; i < t->nw; i++)
+		h = rte_hash_crc_8byte(ck->w[i], h);
+	return h;
+}
+
+/* Compact key and its hash in one pass. */
+static inline hash_sig_t
+snic_tbl_compact_hash(const struct snic_tbl *t, const struct nf_flow_key *key,
+		      struct snic_ckey *ck)
+{
+	const nf_key_word_t *kw = (const nf_key_word_t *)key;
+	uint32_t h = 0;
+
+	for (unsigned int i = 0; i < t->nw; i++) {
+		ck->w[i] = kw[t->widx[i]] & t->wmask[i];
+		h = rte_hash_crc_8byte(ck->w[i], h);
+	}
+	return h;
+}
+
 static struct rte_hash *
 snic_hash_create(struct snic_tbl *t, uint32_t capacity)
 {
@@ -97,7 +129,7 @@ snic_tbl_grow(struct snic_switch *sw, struct snic_tbl *t)
 		return -ENOMEM;
 	while (rte_hash_iterate(oh, &key, &data, &iter) >= 0) {
 		struct rte_flow *f = data;
-		hash_sig_t sig = rte_hash_hash(nh, key);
+		hash_sig_t sig = snic_ckey_hash(t, key);
 
 		if (rte_hash_add_key_with_hash_data(nh, key, sig, f) != 0) {
 			rte_hash_free(nh);
@@ -209,8 +241,7 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 				"forwarding table: out of memory for a new mask");
 	}
 	/* Hash the key once: a grown table uses the same function. */
-	snic_tbl_compact(t, &m->key, &ck);
-	sig = rte_hash_hash(t->h, &ck);
+	sig = snic_tbl_compact_hash(t, &m->key, &ck);
 	if (t->n_rules > 0 && rte_hash_lookup_with_hash(t->h, &ck, sig) >= 0)
 		return rte_flow_error_set(err, EEXIST,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
@@ -297,6 +328,7 @@ snic_tbl_lookup(const struct snic_switch *sw, const struct nf_flow_key *keys,
 		__atomic_load_n(&sw->tbls, __ATOMIC_ACQUIRE);
 	struct snic_ckey mk[SNIC_BURST];
 	const void *kp[SNIC_BURST];
+	hash_sig_t sig[SNIC_BURST];
 	void *data[SNIC_BURST];
 	uint32_t idx[SNIC_BURST], todo = n;
 
@@ -312,10 +344,12 @@ snic_tbl_lookup(const struct snic_switch *sw, const struct nf_flow_key *keys,
 		uint32_t left = 0;
 
 		for (uint32_t j = 0; j < todo; j++) {
-			snic_tbl_compact(t, &keys[idx[j]], &mk[j]);
+			sig[j] = snic_tbl_compact_hash(t, &keys[idx[j]],
+							&mk[j]);
 			kp[j] = &mk[j];
 		}
-		rte_hash_lookup_bulk_data(h, kp, todo, &hits, data);
+		rte_hash_lookup_with_hash_bulk_data(h, kp, sig, todo, &hits,
+						    data);
 		for (uint32_t j = 0; j < todo; j++) {
 			if (hits & (1ull << j))
 				rules[idx[j]] = data[j];
