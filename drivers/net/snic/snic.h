@@ -390,6 +390,8 @@ int snic_encap_apply(const struct snic_encap *e, struct rte_mbuf *m,
 		     const struct nf_flow_key *inner);
 
 /* snic_table.c: tuple-space forwarding table */
+/* Insert f (lock held); the caller has refused a duplicate with
+ * snic_tbl_exists() under the same hold of the lock. */
 int snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 		    const struct snic_match *m, struct rte_flow_error *err);
 void snic_tbl_remove(struct snic_switch *sw, struct rte_flow *f);

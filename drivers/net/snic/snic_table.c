@@ -52,17 +52,6 @@ snic_tbl_layout(struct snic_tbl *t)
 	}
 }
 
-/* Gather and mask key into t's compact key. */
-static inline void
-snic_tbl_compact(const struct snic_tbl *t, const struct nf_flow_key *key,
-		 struct snic_ckey *ck)
-{
-	const nf_key_word_t *kw = (const nf_key_word_t *)key;
-
-	for (unsigned int i = 0; i < t->nw; i++)
-		ck->w[i] = kw[t->widx[i]] & t->wmask[i];
-}
-
 /*
  * The hash rte_hash computes for a compact key: rte_hash_crc(ck, nw * 8, 0)
  * is a chain of rte_hash_crc_8byte over the words (the key length is a
@@ -240,12 +229,11 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 				RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 				"forwarding table: out of memory for a new mask");
 	}
-	/* Hash the key once: a grown table uses the same function. */
+	/* Hash the key once: a grown table uses the same function. The
+	 * caller refused a duplicate (snic_tbl_exists) under sw->lock,
+	 * which it still holds, so the key is not in the table: an add of
+	 * an existing key would replace its rule. */
 	sig = snic_tbl_compact_hash(t, &m->key, &ck);
-	if (t->n_rules > 0 && rte_hash_lookup_with_hash(t->h, &ck, sig) >= 0)
-		return rte_flow_error_set(err, EEXIST,
-			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
-			"a rule with the same match and priority exists");
 	/* With extendable buckets an insert fails only once the key store
 	 * is full: grow then, so a table runs close to 100% of its slots
 	 * (measured: 272 -> ~250 B/rule at 1M rules). */
@@ -296,10 +284,12 @@ snic_tbl_exists(struct snic_switch *sw, const struct snic_match *m,
 	struct snic_tbl *t = snic_tbl_find(sw, &m->mask, priority);
 	struct snic_ckey ck;
 
-	if (t == NULL)
+	hash_sig_t sig;
+
+	if (t == NULL || t->n_rules == 0)
 		return false;
-	snic_tbl_compact(t, &m->key, &ck);
-	return rte_hash_lookup(t->h, &ck) >= 0;
+	sig = snic_tbl_compact_hash(t, &m->key, &ck);
+	return rte_hash_lookup_with_hash(t->h, &ck, sig) >= 0;
 }
 
 int
