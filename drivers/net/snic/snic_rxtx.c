@@ -137,9 +137,11 @@ snic_plain_fits(const struct snic_switch *sw, const struct snic_actions *a,
 		RTE_ETHER_HDR_LEN;
 }
 
-int
-snic_rule_exec(struct snic_switch *sw, struct rte_flow *f, struct rte_mbuf *m,
-	       struct nf_flow_key *key, struct nf_pkt_layout *lay)
+/* snic_rule_exec(), inlined into the forwarding loop of snic_dp_rx. */
+static __rte_always_inline int
+snic_rule_exec_inl(struct snic_switch *sw, struct rte_flow *f,
+		   struct rte_mbuf *m, struct nf_flow_key *key,
+		   struct nf_pkt_layout *lay)
 {
 	const struct snic_actions *a = &f->act;
 	uint32_t flags = a->flags;
@@ -177,6 +179,13 @@ snic_rule_exec(struct snic_switch *sw, struct rte_flow *f, struct rte_mbuf *m,
 	if (flags & SNIC_A_UPCALL)
 		return SNIC_V_UPCALL;
 	return SNIC_V_CONTINUE;
+}
+
+int
+snic_rule_exec(struct snic_switch *sw, struct rte_flow *f, struct rte_mbuf *m,
+	       struct nf_flow_key *key, struct nf_pkt_layout *lay)
+{
+	return snic_rule_exec_inl(sw, f, m, key, lay);
 }
 
 /* Send m, forwarded from ingress port p, to port index out through the
@@ -339,7 +348,15 @@ snic_dp_rx(struct snic_switch *sw, struct snic_port *p,
 			snic_upcall(p, SNIC_MISS_NO_RULE, m, &b.keys[i]);
 			continue;
 		}
-		v = snic_rule_exec(sw, rules[i], m, &b.keys[i], &b.lays[i]);
+		v = snic_rule_exec_inl(sw, rules[i], m, &b.keys[i],
+				       &b.lays[i]);
+		/* The common verdict without the call to snic_verdict(). */
+		if (likely(v == SNIC_V_FWD)) {
+			p->dp.hw_fwd++;
+			snic_emit(sw, p, rules[i]->act.out_port, m,
+				  &b.keys[i]);
+			continue;
+		}
 		snic_verdict(sw, p, v, rules[i]->act.out_port, m, &b.keys[i]);
 	}
 }
