@@ -369,6 +369,25 @@ enum snic_verdict {
 	SNIC_V_MISS_TTL,  /* not forwarded: TTL would expire */
 	SNIC_V_ERR_HEADROOM,
 };
+/* The last step of applying actions, shared by the rewrite path
+ * (snic_actions_apply) and the datapath's no-rewrite fast path: N-10 the
+ * tag rides in the key to the egress ACL, then the fate decides. */
+static inline int
+snic_actions_verdict(const struct snic_actions *a, struct nf_flow_key *key)
+{
+	if (a->flags & SNIC_A_SET_TAG) {
+		key->tag = a->tag;
+		key->flags |= NF_KEY_F_TAG;
+	}
+	if (a->flags & SNIC_A_PORT)
+		return SNIC_V_FWD;
+	if (a->flags & SNIC_A_DROP)
+		return SNIC_V_DROP;
+	if (a->flags & SNIC_A_UPCALL)
+		return SNIC_V_UPCALL;
+	return SNIC_V_CONTINUE;
+}
+
 /* Bytes a packet grows (or shrinks, negative) under these actions. */
 int snic_actions_len_delta(const struct snic_actions *a,
 			   const struct nf_flow_key *key,

@@ -188,18 +188,6 @@ eff_flags(const struct snic_actions *a)
 	return f;
 }
 
-static inline int
-fate(uint32_t flags)
-{
-	if (flags & SNIC_A_PORT)
-		return SNIC_V_FWD;
-	if (flags & SNIC_A_DROP)
-		return SNIC_V_DROP;
-	if (flags & SNIC_A_UPCALL)
-		return SNIC_V_UPCALL;
-	return SNIC_V_CONTINUE;
-}
-
 /*
  * MODIFY_FIELD on a field of `bits` bits: op on `width` bits `offset` bits
  * above its LSB; ADD/SUB wrap modulo 2^width. Out-of-range parameters are
@@ -841,12 +829,7 @@ snic_actions_apply(const struct snic_actions *a, struct rte_mbuf *m,
 		if (act_all(&c) != 0)
 			return SNIC_V_ERR_HEADROOM;
 	}
-	/* N-10: the tag rides in the key to the egress ACL. */
-	if (f & SNIC_A_SET_TAG) {
-		key->tag = a->tag;
-		key->flags |= NF_KEY_F_TAG;
-	}
-	return fate(a->flags);
+	return snic_actions_verdict(a, key);
 }
 
 int

@@ -167,18 +167,7 @@ snic_rule_exec_inl(struct snic_switch *sw, struct rte_flow *f,
 		snic_mirror(sw, f->port, a->sample, m, key);
 	if (!plain)
 		return snic_actions_apply(a, m, key, lay);
-	/* snic_actions_apply() without rewrites: the tag, then the fate. */
-	if (flags & SNIC_A_SET_TAG) {
-		key->tag = a->tag;
-		key->flags |= NF_KEY_F_TAG;
-	}
-	if (flags & SNIC_A_PORT)
-		return SNIC_V_FWD;
-	if (flags & SNIC_A_DROP)
-		return SNIC_V_DROP;
-	if (flags & SNIC_A_UPCALL)
-		return SNIC_V_UPCALL;
-	return SNIC_V_CONTINUE;
+	return snic_actions_verdict(a, key);
 }
 
 int
