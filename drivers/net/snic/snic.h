@@ -476,7 +476,9 @@ void snic_dump_buf_free(struct snic_dump_buf *buf);
 static inline struct snic_port *
 snic_port_get(const struct snic_switch *sw, uint16_t index)
 {
-	return index < sw->nb_ports ? sw->ports[index] : NULL;
+	/* Atomic: dev_close clears a slot while the datapath runs. */
+	return index < sw->nb_ports ?
+		__atomic_load_n(&sw->ports[index], __ATOMIC_ACQUIRE) : NULL;
 }
 
 /* snic_flow_cmd.c: a rule as the dpdk-testpmd 22.11 commands that replay it

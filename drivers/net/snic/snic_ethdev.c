@@ -517,7 +517,7 @@ snic_dev_close(struct rte_eth_dev *dev)
 		snic_dev_stop(dev);
 	snic_flow_flush_port(p);
 	pthread_mutex_lock(&sw->lock);
-	sw->ports[p->index] = NULL;
+	__atomic_store_n(&sw->ports[p->index], NULL, __ATOMIC_RELEASE);
 	for (uint16_t i = 0; i < sw->nb_ports; i++)
 		if (sw->ports[i] != NULL)
 			last = false;

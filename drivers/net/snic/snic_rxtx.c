@@ -392,7 +392,7 @@ snic_nic_iter(void *arg)
 
 	rte_rcu_qsbr_thread_online(sw->rcu, 0);
 	for (uint16_t i = 0; i < sw->nb_ports; i++) {
-		struct snic_port *p = sw->ports[i];
+		struct snic_port *p = snic_port_get(sw, i);
 		uint16_t n;
 
 		if (!snic_port_running(p))
@@ -407,9 +407,14 @@ snic_nic_iter(void *arg)
 			snic_dp_app_tx(sw, p, pkts, n);
 		work += n;
 	}
-	for (uint16_t i = 0; i < sw->nb_ports; i++)
-		if (sw->ports[i] != NULL)
-			snic_txb_flush(sw->ports[i]);
+	for (uint16_t i = 0; i < sw->nb_ports; i++) {
+		/* Read the slot once: close may clear it meanwhile (the port
+		 * itself stays valid until a grace period has passed). */
+		struct snic_port *p = snic_port_get(sw, i);
+
+		if (p != NULL)
+			snic_txb_flush(p);
+	}
 	rte_rcu_qsbr_quiescent(sw->rcu, 0);
 	rte_rcu_qsbr_thread_offline(sw->rcu, 0);
 	return work > 0 ? 0 : -EAGAIN;
