@@ -17,7 +17,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(build-essential meson ninja-build pkg-config python3-pyelftools
       dpdk dpdk-dev libdpdk-dev libbsd-dev libpcap-dev libnuma-dev
-      clang libclang-rt-14-dev clang-format dpkg-dev xz-utils
+      libjansson-dev clang libclang-rt-14-dev clang-format dpkg-dev xz-utils
       iproute2 iputils-ping ethtool python3-scapy tshark)
 
 missing=()
