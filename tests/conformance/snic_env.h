@@ -122,6 +122,8 @@ snic_env_port_setup(uint16_t port, struct rte_mempool *mp)
 	return 0;
 }
 
+#define SNIC_ENV_UPLINK_MTU 1600
+
 /** Build a switch with an uplink and nvf VFs; extra devargs appended. */
 static inline int
 snic_env_create(struct snic_env *e, const char *name, unsigned int nvf,
@@ -168,7 +170,10 @@ snic_env_create(struct snic_env *e, const char *name, unsigned int nvf,
 		    snic_env_port_setup(e->port[i], e->mp) != 0)
 			return -1;
 	}
-	return 0;
+	/* A VXLAN underlay: room for a 1500-byte VM packet plus the IPv6
+	 * encapsulation, else encap rules are refused (N-15). */
+	return rte_eth_dev_set_mtu(e->port[0], SNIC_ENV_UPLINK_MTU) == 0 ? 0 :
+									    -1;
 }
 
 static inline void

@@ -56,6 +56,7 @@ setup(void)
 		ports[i].index = i;
 		ports[i].port_id = 10 + i;
 		ports[i].is_uplink = i == 0;
+		ports[i].mtu = i == 0 ? 1600 : 1500;
 		sw1.ports[i] = &ports[i];
 	}
 	sw1.nb_ports = 3;

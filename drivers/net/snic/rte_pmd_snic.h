@@ -106,6 +106,17 @@ rte_pmd_snic_flow_type_set(struct rte_flow_attr *attr, uint32_t type)
 #define RTE_FLOW_ACTION_TYPE_SNIC_UPCALL \
 	((enum rte_flow_action_type)(INT_MIN + 1))
 /**
+ * N-17: the action rte_flow_tunnel_decap_set() returns and the item
+ * rte_flow_tunnel_match() returns, for the application to put in front of
+ * its rule's actions / pattern (DPDK tunnel offload API). The NIC accepts
+ * them and needs neither: the endpoints configured with
+ * rte_flow_tunnel_decap_set() restrict every VXLAN_DECAP rule of the switch.
+ */
+#define RTE_FLOW_ACTION_TYPE_SNIC_TUNNEL_SET \
+	((enum rte_flow_action_type)(INT_MIN + 2))
+/** See RTE_FLOW_ACTION_TYPE_SNIC_TUNNEL_SET. */
+#define RTE_FLOW_ITEM_TYPE_SNIC_TUNNEL ((enum rte_flow_item_type)(INT_MIN + 3))
+/**
  * MODIFY_FIELD field: the 24 reserved bits after the VXLAN flags byte
  * (rte_flow_item_vxlan.rsvd0), used for colouring. With an encap action it
  * is the new outer header's; otherwise the received VXLAN header's.

@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include <rte_ethdev.h>
@@ -232,6 +233,7 @@ enum snic_miss {
 	SNIC_MISS_ACL_UPCALL,
 	SNIC_MISS_MTU,
 	SNIC_MISS_TTL,
+	SNIC_MISS_TUNNEL_DST,      /* N-17: decap rule, not our endpoint */
 	SNIC_MISS_MAX
 };
 
@@ -296,6 +298,22 @@ struct snic_port {
 	char name[RTE_ETH_NAME_MAX_LEN];
 };
 
+/* N-17: a local VXLAN tunnel endpoint (UDP 4789); all-zero addr = any. */
+#define SNIC_MAX_TUNNEL_EP 16
+struct snic_tunnel_ep {
+	uint8_t v6;
+	uint8_t addr[16];         /* IPv4 in the first 4 bytes */
+};
+
+/* The endpoints the datapath checks decap rules against (RCU snapshot;
+ * NULL: none configured, decap applies to any destination). */
+struct snic_tunnel_set {
+	uint32_t n;
+	bool any4;                /* an IPv4 wildcard endpoint is configured */
+	bool any6;
+	struct snic_tunnel_ep ep[SNIC_MAX_TUNNEL_EP];
+};
+
 struct snic_switch {
 	char name[RTE_ETH_NAME_MAX_LEN];
 	pthread_mutex_t lock;     /* control path only */
@@ -317,6 +335,9 @@ struct snic_switch {
 	uint32_t nb_fwd_rules;
 	uint32_t max_rules;       /* forwarding rules, devarg max_rules */
 	struct rte_flow_action_handle *handles[RTE_PMD_SNIC_MAX_HANDLES];
+	struct snic_tunnel_set *tun;        /* RCU snapshot, N-17 */
+	struct snic_tunnel_ep tun_ep[SNIC_MAX_TUNNEL_EP]; /* control side */
+	uint32_t tun_ref[SNIC_MAX_TUNNEL_EP]; /* 0: slot free */
 	TAILQ_ENTRY(snic_switch) next;
 };
 
@@ -367,6 +388,7 @@ enum snic_verdict {
 	SNIC_V_CONTINUE,  /* ACL without fate: go on */
 	SNIC_V_MISS_MTU,  /* not forwarded: too big for the egress MTU */
 	SNIC_V_MISS_TTL,  /* not forwarded: TTL would expire */
+	SNIC_V_MISS_TUNNEL, /* not decapsulated: not a local endpoint (N-17) */
 	SNIC_V_ERR_HEADROOM,
 };
 /* The last step of applying actions, shared by the rewrite path
@@ -479,6 +501,57 @@ snic_port_get(const struct snic_switch *sw, uint16_t index)
 	/* Atomic: dev_close clears a slot while the datapath runs. */
 	return index < sw->nb_ports ?
 		__atomic_load_n(&sw->ports[index], __ATOMIC_ACQUIRE) : NULL;
+}
+
+/* snic_tunnel.c: tunnel configuration (N-17), rte_flow tunnel ops */
+int snic_tunnel_decap_set(struct rte_eth_dev *dev,
+			  struct rte_flow_tunnel *tunnel,
+			  struct rte_flow_action **pmd_actions,
+			  uint32_t *num_of_actions,
+			  struct rte_flow_error *err);
+int snic_tunnel_match(struct rte_eth_dev *dev, struct rte_flow_tunnel *tunnel,
+		      struct rte_flow_item **pmd_items,
+		      uint32_t *num_of_items, struct rte_flow_error *err);
+int snic_tunnel_get_restore_info(struct rte_eth_dev *dev, struct rte_mbuf *m,
+				 struct rte_flow_restore_info *info,
+				 struct rte_flow_error *err);
+int snic_tunnel_action_decap_release(struct rte_eth_dev *dev,
+				     struct rte_flow_action *pmd_actions,
+				     uint32_t num_of_actions,
+				     struct rte_flow_error *err);
+int snic_tunnel_item_release(struct rte_eth_dev *dev,
+			     struct rte_flow_item *pmd_items,
+			     uint32_t num_of_items, struct rte_flow_error *err);
+/* 0 if conf is the configuration of a live SNIC_TUNNEL_SET action of the
+ * port's switch, else a rte_flow error. Caller holds sw->lock. */
+int snic_tunnel_pmd_check(const struct snic_port *port, const void *conf,
+			  const void *cause, struct rte_flow_error *err);
+void snic_tunnel_fini(struct snic_switch *sw);
+
+/* May a decap rule decapsulate this VXLAN packet (N-17)? */
+static inline bool
+snic_tunnel_accepts(const struct snic_switch *sw,
+		    const struct nf_flow_key *key)
+{
+	const struct snic_tunnel_set *s =
+		__atomic_load_n(&sw->tun, __ATOMIC_ACQUIRE);
+	bool v6 = key->flags & NF_KEY_F_OUTER_V6;
+
+	if (s == NULL || (v6 ? s->any6 : s->any4))
+		return true;
+	for (uint32_t i = 0; i < s->n; i++)
+		if (s->ep[i].v6 == v6 &&
+		    memcmp(s->ep[i].addr, key->outer_dst, v6 ? 16 : 4) == 0)
+			return true;
+	return false;
+}
+
+/* Why a SNIC_V_MISS_* verdict went to software. */
+static inline enum snic_miss
+snic_verdict_miss(int v)
+{
+	return v == SNIC_V_MISS_MTU ? SNIC_MISS_MTU :
+	       v == SNIC_V_MISS_TTL ? SNIC_MISS_TTL : SNIC_MISS_TUNNEL_DST;
 }
 
 /* snic_flow_cmd.c: a rule as the dpdk-testpmd 22.11 commands that replay it

@@ -911,6 +911,10 @@ snic_actions_precheck(const struct snic_switch *sw,
 
 	if ((f & SNIC_A_PORT) && sw != NULL && too_big(sw, a, f, m, key, lay))
 		return SNIC_V_MISS_MTU;
+	/* N-17: only VXLAN addressed to a configured local endpoint. */
+	if ((f & SNIC_A_DECAP) && (key->flags & NF_KEY_F_TUNNEL) &&
+	    sw != NULL && !snic_tunnel_accepts(sw, key))
+		return SNIC_V_MISS_TUNNEL;
 	/* Software answers ICMP time exceeded (V-3). */
 	if ((f & SNIC_A_DEC_TTL) &&
 	    (key->flags & (NF_KEY_F_IPV4 | NF_KEY_F_IPV6)) && key->ttl <= 1)

@@ -428,7 +428,7 @@ snic_stats_reset(struct rte_eth_dev *dev)
 /* Extended statistics: the NIC's own view of the port (as ingress). */
 static const char *const snic_miss_names[SNIC_MISS_MAX] = {
 	"miss_not_offloadable", "miss_no_rule", "miss_acl_upcall",
-	"miss_mtu", "miss_ttl",
+	"miss_mtu", "miss_ttl", "miss_tunnel_dst",
 };
 static const char *const snic_drop_names[SNIC_DROP_MAX] = {
 	"drop_rule", "drop_upcall_full", "drop_tx_full", "drop_no_headroom",
@@ -709,6 +709,7 @@ snic_switch_free(struct snic_switch *sw)
 		free(sw->handles[i]);
 	if (sw->rcu != NULL)
 		snic_rcu_fini(sw);
+	snic_tunnel_fini(sw);
 	free(sw->tbls);
 	for (uint16_t i = 0; i < sw->nb_ports; i++)
 		if (sw->phys_owned[i]) {

@@ -639,6 +639,11 @@ const struct rte_flow_ops snic_flow_ops = {
 	.action_handle_destroy = snic_handle_destroy,
 	.action_handle_update = snic_handle_update,
 	.action_handle_query = snic_handle_query,
+	.tunnel_decap_set = snic_tunnel_decap_set,
+	.tunnel_match = snic_tunnel_match,
+	.get_restore_info = snic_tunnel_get_restore_info,
+	.tunnel_action_decap_release = snic_tunnel_action_decap_release,
+	.tunnel_item_release = snic_tunnel_item_release,
 };
 
 /* ------------------------------------------------ dump API (N-13, §8.7) */

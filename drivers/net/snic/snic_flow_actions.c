@@ -768,6 +768,78 @@ snic_act_sample(struct snic_actx *c, const struct snic_action_desc *d,
 	return 0;
 }
 
+/* N-17: the action rte_flow_tunnel_decap_set() returned; the endpoint
+ * restriction is switch wide, so accepting it is all there is to do. */
+static int
+snic_act_tunnel_set(struct snic_actx *c, const struct snic_action_desc *d,
+		    const struct rte_flow_action *act)
+{
+	RTE_SET_USED(d);
+	return snic_tunnel_pmd_check(c->port, act->conf, act, c->err);
+}
+
+/*
+ * N-15: a rule whose encapsulation would take a packet as big as its input
+ * representor's MTU over the uplink's MTU is refused, not left to drop or
+ * upcall every large packet. The input frame is MTU + 14 bytes (+4 if the
+ * rule pushes a tag; a decapsulated input is at least 50 bytes smaller).
+ */
+static int
+snic_encap_mtu_check(struct snic_actx *c, const struct snic_encap *e,
+		     uint16_t out, const struct rte_flow_action *cause,
+		     const char *what)
+{
+	const struct snic_actions *a = c->a;
+	struct snic_port *in = c->port;
+	struct snic_port *o = snic_port_get(in->sw, out);
+	uint32_t l2 = RTE_ETHER_HDR_LEN, frame, outer;
+
+	/* The case N-15 names: a VM's packet tunnelled out of the uplink.
+	 * Other combinations are left to the per-packet check. */
+	if (o == NULL || c->dir != SNIC_DIR_IN || in->is_uplink ||
+	    !o->is_uplink)
+		return 0;
+	if (e->len >= RTE_ETHER_HDR_LEN + 4 &&
+	    (e->hdr[12] == 0x81 || e->hdr[12] == 0x88) &&
+	    (e->hdr[13] == 0x00 || e->hdr[13] == 0xa8))
+		l2 += 4;
+	frame = in->mtu + RTE_ETHER_HDR_LEN +
+		((a->flags & SNIC_A_PUSH_VLAN) ? 4 : 0);
+	if ((a->flags & SNIC_A_DECAP) && frame > 50 + RTE_ETHER_HDR_LEN)
+		frame -= 50;
+	outer = frame + e->len - l2;
+	if (outer <= o->mtu)
+		return 0;
+	return snic_err(c->err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION, cause,
+			 "%s: a packet of port %u's MTU %u becomes a %u-byte IP packet, over the MTU %u of port %u: raise port %u's MTU to %u or lower port %u's (N-15)",
+			 what, in->port_id, in->mtu, outer, o->mtu, o->port_id,
+			 o->port_id, outer, in->port_id);
+}
+
+static int
+snic_actions_mtu_check(struct snic_actx *c,
+		       const struct rte_flow_action *actions)
+{
+	const struct rte_flow_action *enc = NULL, *smp = NULL, *act;
+	const struct snic_actions *a = c->a;
+	int rc = 0;
+
+	for (act = actions; act->type != RTE_FLOW_ACTION_TYPE_END; act++) {
+		if (act->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP)
+			enc = act;
+		else if (act->type == RTE_FLOW_ACTION_TYPE_SAMPLE)
+			smp = act;
+	}
+	if ((a->flags & SNIC_A_ENCAP) && (a->flags & SNIC_A_PORT))
+		rc = snic_encap_mtu_check(c, a->rw->encap, a->out_port, enc,
+					  "VXLAN_ENCAP");
+	if (rc == 0 && a->sample != NULL && a->sample->encap != NULL)
+		rc = snic_encap_mtu_check(c, a->sample->encap,
+					  a->sample->out_port, smp,
+					  "SAMPLE VXLAN_ENCAP");
+	return rc;
+}
+
 /* ------------------------------------------------------------ table */
 
 #define FWD_NO_TAG "SET_TAG: only ACL rules set tags"
@@ -824,6 +896,8 @@ static const struct snic_action_desc snic_actions[] = {
 	  SNIC_A_SHARED_CNT, NULL, snic_act_indirect },
 	{ RTE_FLOW_ACTION_TYPE_MODIFY_FIELD, "MODIFY_FIELD", SNIC_AL_ALL, true,
 	  0, NULL, snic_act_modify },
+	{ RTE_FLOW_ACTION_TYPE_SNIC_TUNNEL_SET, "SNIC_TUNNEL_SET", SNIC_AL_ALL,
+	  false, 0, NULL, snic_act_tunnel_set },
 };
 
 static const struct snic_action_desc *
@@ -890,6 +964,9 @@ snic_actions_parse(struct snic_port *port,
 				"forwarding rule: no fate action (PORT_ID or DROP)");
 		goto fail;
 	}
+	ret = snic_actions_mtu_check(&c, actions);
+	if (ret != 0)
+		goto fail;
 	/* DECAP, POP_VLAN, DEC_TTL have no parameters but are rewrites:
 	 * keep "rw != NULL iff a rewrite flag" for the datapath. */
 	if ((a->flags & SNIC_A_REWRITE) && a->rw == NULL &&

@@ -1002,6 +1002,15 @@ snic_items_parse(struct snic_port *port, const struct rte_flow_item *items,
 
 		if (it->type == RTE_FLOW_ITEM_TYPE_VOID)
 			continue;
+		/* N-17: what rte_flow_tunnel_match() returned; the endpoint
+		 * check is switch wide (snic_tunnel.c). */
+		if (it->type == RTE_FLOW_ITEM_TYPE_SNIC_TUNNEL) {
+			if (it->spec != NULL)
+				continue;
+			ret = snic_err(err, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM,
+				       it, "SNIC_TUNNEL: no spec (use the items rte_flow_tunnel_match returns)");
+			goto fail;
+		}
 		if (it == c.vxlan && c.std) {
 			/* Inner headers start after VXLAN. */
 			c.outer = false;

@@ -207,8 +207,8 @@ snic_emit(struct snic_switch *sw, struct snic_port *p, uint16_t out,
 			return;
 		case SNIC_V_MISS_MTU:
 		case SNIC_V_MISS_TTL:
-			snic_upcall(p, v == SNIC_V_MISS_MTU ? SNIC_MISS_MTU :
-				    SNIC_MISS_TTL, m, &k2);
+		case SNIC_V_MISS_TUNNEL:
+			snic_upcall(p, snic_verdict_miss(v), m, &k2);
 			return;
 		case SNIC_V_ERR_HEADROOM:
 			snic_drop(p, SNIC_DROP_NO_HEADROOM, m);
@@ -246,10 +246,9 @@ snic_verdict(struct snic_switch *sw, struct snic_port *p, int v,
 		snic_upcall(p, SNIC_MISS_ACL_UPCALL, m, key);
 		break;
 	case SNIC_V_MISS_MTU:
-		snic_upcall(p, SNIC_MISS_MTU, m, key);
-		break;
 	case SNIC_V_MISS_TTL:
-		snic_upcall(p, SNIC_MISS_TTL, m, key);
+	case SNIC_V_MISS_TUNNEL:
+		snic_upcall(p, snic_verdict_miss(v), m, key);
 		break;
 	default:
 		snic_drop(p, SNIC_DROP_NO_HEADROOM, m);
