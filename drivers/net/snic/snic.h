@@ -243,6 +243,7 @@ enum snic_drop {
 	SNIC_DROP_NO_HEADROOM,   /* no room to push headers */
 	SNIC_DROP_NO_MBUF,       /* mirror copy failed */
 	SNIC_DROP_PORT_DOWN,     /* destination port stopped */
+	SNIC_DROP_METER_RED,     /* a meter's policy dropped it (N-16) */
 	SNIC_DROP_MAX
 };
 
@@ -264,6 +265,11 @@ struct snic_txbuf {
 };
 
 struct snic_switch;
+struct snic_mtr;
+struct snic_mtr_ctx;
+
+/* Port meter directions (N-16), index of snic_port.meter. */
+enum snic_mtr_dir { SNIC_MTR_VM_TO_NIC = 0, SNIC_MTR_NIC_TO_VM = 1 };
 
 struct snic_port {
 	struct snic_switch *sw;
@@ -282,6 +288,8 @@ struct snic_port {
 	struct rte_ring *inject;  /* app tx → NIC, MP/SC */
 	struct snic_acl_set *acl[2]; /* RCU snapshots, by enum snic_dir */
 	uint32_t acl_count[2][RTE_PMD_SNIC_ACL_GROUPS];
+	struct snic_mtr *meter[2];   /* RCU: port meters, by snic_mtr_dir */
+	struct snic_mtr_ctx *mtr;    /* profiles, policies, meters (control) */
 	struct snic_flow_list flows; /* rules created on this port */
 	uint32_t nb_flows;
 	struct snic_txbuf txb;    /* NIC datapath only */
@@ -455,6 +463,11 @@ void snic_defer_hash_free(struct snic_switch *sw, struct rte_hash *h);
 /* Call fn(ptr) once readers are done. */
 void snic_defer_call(struct snic_switch *sw, void (*fn)(void *), void *ptr);
 void snic_rcu_sync(struct snic_switch *sw);
+
+/* snic_mtr.c: rte_mtr (N-16); datapath part in snic_mtr.h */
+int snic_mtr_ops_get(struct rte_eth_dev *dev, void *ops);
+/* Free the port's meters, profiles and policies (close, readers gone). */
+void snic_mtr_port_free(struct snic_port *port);
 
 /* snic_flow.c */
 extern const struct rte_flow_ops snic_flow_ops;

@@ -26,6 +26,7 @@
 #include <rte_service.h>
 
 #include "snic.h"
+#include "snic_mtr.h"
 
 struct snic_burst {
 	uint16_t n;
@@ -51,10 +52,18 @@ static void
 snic_txb_flush(struct snic_port *d)
 {
 	struct snic_txbuf *b = &d->txb;
+	struct snic_mtr *mtr;
 	uint16_t sent;
 
 	if (b->n == 0)
 		return;
+	/* N-16: the NIC → VM meter sees everything the port sends. */
+	mtr = snic_mtr_port_get(d, SNIC_MTR_NIC_TO_VM);
+	if (unlikely(mtr != NULL)) {
+		b->n = snic_mtr_police(d, mtr, b->pkts, b->n);
+		if (b->n == 0)
+			return;
+	}
 	sent = rte_eth_tx_burst(d->phys, 0, b->pkts, b->n);
 	for (uint16_t i = 0; i < sent; i++)
 		d->dp.tx_bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
@@ -274,18 +283,28 @@ static void
 snic_parse_burst(struct snic_port *p, struct rte_mbuf **pkts, uint16_t n,
 		 struct snic_burst *b)
 {
+	/* N-16: the VM → NIC meter, before the ingress ACL, for every
+	 * well-formed packet whether a rule or software takes it. */
+	struct snic_mtr *mtr = snic_mtr_port_get(p, SNIC_MTR_VM_TO_NIC);
+	uint64_t now = unlikely(mtr != NULL) ? rte_rdtsc() : 0;
+
 	b->n = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
 		int rc;
 
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
-		p->dp.rx_bytes += rte_pktmbuf_pkt_len(m);
+		p->dp.rx_bytes += len;
 		rc = nf_pkt_parse(m, p->index, &b->keys[b->n], &b->lays[b->n]);
 		if (unlikely(rc != NF_PKT_OK)) {
 			p->dp.malformed[rc]++;
 			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(mtr != NULL) && !snic_mtr_pass(mtr, len, now)) {
+			snic_drop(p, SNIC_DROP_METER_RED, m);
 			continue;
 		}
 		b->pkts[b->n++] = m;
