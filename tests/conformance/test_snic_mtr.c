@@ -610,6 +610,76 @@ NF_TEST(test_uplink_both_dirs)
 	destroy(UPLINK, in);
 }
 
+/* A flow meter (direction 0) used by rules' METER actions: polices only
+ * the rule's packets, before its COUNT; unknown or port meters refused;
+ * a used meter cannot be destroyed; the dump shows the action. */
+NF_TEST(test_flow_meter)
+{
+	struct flow_desc fu = flow(false, IPPROTO_UDP);
+	struct rte_flow_action_port_id pid = { .id = env.port[VF1] };
+	struct rte_flow_action_meter mt = { .mtr_id = 3 };
+	struct rte_flow_action_count cnt = {0};
+	uint64_t red0 = xstat(VF0, "drop_meter_red");
+	struct rte_flow_error ferr;
+	struct rte_mtr_stats s;
+	struct acts l = {0};
+	struct dst_pat d;
+	struct rte_flow *f, *g;
+	uint16_t L;
+
+	reset();
+	bp(0, NULL, &fu);
+	L = P[0].len;
+	act(&l, RTE_FLOW_ACTION_TYPE_METER, &mt);
+	act(&l, RTE_FLOW_ACTION_TYPE_COUNT, &cnt);
+	act(&l, RTE_FLOW_ACTION_TYPE_PORT_ID, &pid);
+	/* Unknown meter, then a port meter: refused by name. */
+	memset(&ferr, 0, sizeof(ferr));
+	f = rte_flow_create(env.port[VF0], &fwd_attr,
+			    dst_pattern(&d, &fu, false), l.a, &ferr);
+	NF_CHECK(f == NULL);
+	NF_CHECK_EQ(rte_errno, ENOENT);
+	NF_CHECK_EQ(ferr.type, RTE_FLOW_ERROR_TYPE_ACTION_CONF);
+	NF_CHECK(ferr.message != NULL &&
+		 strstr(ferr.message, "METER: meter 3 not found") != NULL);
+	tiny_profile(VF0, 1, 5, 0, L);
+	NF_CHECK_EQ(mtr_make(VF0, DIR1(3), 1, 0), 0);
+	mt.mtr_id = DIR1(3);
+	f = rte_flow_create(env.port[VF0], &fwd_attr,
+			    dst_pattern(&d, &fu, false), l.a, &ferr);
+	NF_CHECK(f == NULL);
+	NF_CHECK(ferr.message != NULL &&
+		 strstr(ferr.message, "is a vm_to_nic port meter") != NULL);
+	mtr_kill(VF0, DIR1(3));
+	/* Now a flow meter 3. */
+	NF_CHECK_EQ(mtr_make(VF0, 3, 1, 0), 0);
+	mt.mtr_id = 3;
+	f = CREATE(VF0, &fwd_attr, dst_pattern(&d, &fu, false), &l);
+	EXPECT_ERR(rte_mtr_destroy(env.port[VF0], 3, &merr), EBUSY, MTR_ID,
+		   "is used by 1 flow rules");
+	send_n(VF0, &P[0], 12);
+	NF_CHECK_EQ(drain_wire(VF1), 5);
+	NF_CHECK_EQ(xstat(VF0, "drop_meter_red") - red0, 7);
+	s = mstats(VF0, 3, 0);
+	NF_CHECK_EQ(s.n_pkts[RTE_COLOR_GREEN], 5);
+	NF_CHECK_EQ(s.n_pkts_dropped, 7);
+	/* The rule counts what its meter let through. */
+	CHECK_COUNT(VF0, f, 5, 5 * L);
+	/* A second rule shares the meter (its buckets are empty now). */
+	fu.dip = OTHER_IP;
+	g = CREATE(VF0, &fwd_attr, dst_pattern(&d, &fu, false), &l);
+	bp(1, NULL, &fu);
+	send_n(VF0, &P[1], 3);
+	NF_CHECK_EQ(drain_wire(VF1), 0);
+	EXPECT_ERR(rte_mtr_destroy(env.port[VF0], 3, &merr), EBUSY, MTR_ID,
+		   "is used by 2 flow rules");
+	destroy(VF0, f);
+	destroy(VF0, g);
+	mtr_kill(VF0, 3);
+	prof_del(VF0, 1);
+	EXPECT_QUIET();
+}
+
 /* ------------------------------------------------------------ errors */
 
 NF_TEST(test_capabilities)
@@ -809,6 +879,7 @@ main(void)
 		NF_CASE(test_dir_vm_to_nic),
 		NF_CASE(test_dir_nic_to_vm),
 		NF_CASE(test_uplink_both_dirs),
+		NF_CASE(test_flow_meter),
 		NF_CASE(test_rate_srtcm),
 		NF_CASE(test_rate_trtcm),
 		NF_CASE(test_profile_update_rate),

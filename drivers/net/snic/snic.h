@@ -100,6 +100,7 @@ struct rte_flow_action_handle {
 #define SNIC_A_UPCALL       (1u << 18) /* fate: to software (ACL only) */
 #define SNIC_A_SHARED_CNT   (1u << 19) /* INDIRECT count handle */
 #define SNIC_A_SET_IP6      (1u << 20) /* SET_IP_* and DSCP act on IPv6 */
+#define SNIC_A_METER        (1u << 21) /* METER: police first (N-16) */
 
 #define SNIC_A_REWRITE (SNIC_A_DECAP | SNIC_A_POP_VLAN | SNIC_A_SET_MAC_SRC | \
 	SNIC_A_SET_MAC_DST | SNIC_A_SET_IP_SRC | SNIC_A_SET_IP_DST | \
@@ -154,6 +155,7 @@ struct snic_actions {
 	struct rte_flow_action_handle *shared; /* SNIC_A_SHARED_CNT */
 	struct snic_rewrite *rw;  /* NULL when no rewrite */
 	struct snic_sample *sample;
+	struct snic_mtr *mtr;     /* SNIC_A_METER: a flow meter, referenced */
 };
 
 /* ---------------------------------------------------------- rules */
@@ -376,6 +378,7 @@ enum snic_verdict {
 	SNIC_V_MISS_MTU,  /* not forwarded: too big for the egress MTU */
 	SNIC_V_MISS_TTL,  /* not forwarded: TTL would expire */
 	SNIC_V_ERR_HEADROOM,
+	SNIC_V_METER_DROP, /* the rule's meter dropped it (N-16) */
 };
 /* The last step of applying actions, shared by the rewrite path
  * (snic_actions_apply) and the datapath's no-rewrite fast path: N-10 the
@@ -468,6 +471,13 @@ void snic_rcu_sync(struct snic_switch *sw);
 int snic_mtr_ops_get(struct rte_eth_dev *dev, void *ops);
 /* Free the port's meters, profiles and policies (close, readers gone). */
 void snic_mtr_port_free(struct snic_port *port);
+/* The flow meter (direction 0) mtr_id of port for a METER action: a
+ * reference is taken (lock held). NULL with err set when unknown. */
+struct snic_mtr *snic_mtr_flow_ref(struct snic_port *port, uint32_t mtr_id,
+				   const void *cause,
+				   struct rte_flow_error *err);
+void snic_mtr_flow_unref(struct snic_mtr *m);  /* lock held */
+uint32_t snic_mtr_id(const struct snic_mtr *m);
 
 /* snic_flow.c */
 extern const struct rte_flow_ops snic_flow_ops;

@@ -865,6 +865,44 @@ static const struct rte_mtr_ops snic_mtr_ops = {
 	.stats_read = snic_mtr_stats_read,
 };
 
+struct snic_mtr *
+snic_mtr_flow_ref(struct snic_port *port, uint32_t mtr_id, const void *cause,
+		  struct rte_flow_error *err)
+{
+	uint32_t dir = RTE_PMD_SNIC_MTR_DIR(mtr_id);
+	struct snic_mtr *m;
+
+	if (dir != RTE_PMD_SNIC_MTR_DIR_FLOW) {
+		snic_err(err, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_CONF, cause,
+			 "METER: mtr_id 0x%x is a %s port meter: rules use "
+			 "flow meters (direction bits 0)", mtr_id,
+			 snic_mtr_dir_name[dir]);
+		return NULL;
+	}
+	m = port->mtr ? snic_meter_find(port->mtr, mtr_id) : NULL;
+	if (m == NULL) {
+		snic_err(err, ENOENT, RTE_FLOW_ERROR_TYPE_ACTION_CONF, cause,
+			 "METER: meter %u not found on port %u "
+			 "(rte_mtr_create it first)", mtr_id, port->port_id);
+		return NULL;
+	}
+	m->refcnt++;
+	return m;
+}
+
+void
+snic_mtr_flow_unref(struct snic_mtr *m)
+{
+	if (m->refcnt > 0)
+		m->refcnt--;
+}
+
+uint32_t
+snic_mtr_id(const struct snic_mtr *m)
+{
+	return m->id;
+}
+
 int
 snic_mtr_ops_get(struct rte_eth_dev *dev, void *ops)
 {

@@ -168,6 +168,11 @@ snic_rule_exec_inl(struct snic_switch *sw, struct rte_flow *f,
 		if (v != SNIC_V_FWD)
 			return v;
 	}
+	/* N-16: a rule's meter polices before anything is counted or
+	 * mirrored; the TSC is read only for metered rules. */
+	if (unlikely(flags & SNIC_A_METER) &&
+	    !snic_mtr_pass(a->mtr, len, rte_rdtsc()))
+		return SNIC_V_METER_DROP;
 	if (flags & SNIC_A_COUNT)
 		snic_counter_add(&f->cnt, len);
 	if (flags & SNIC_A_SHARED_CNT)
@@ -259,6 +264,9 @@ snic_verdict(struct snic_switch *sw, struct snic_port *p, int v,
 		break;
 	case SNIC_V_MISS_TTL:
 		snic_upcall(p, SNIC_MISS_TTL, m, key);
+		break;
+	case SNIC_V_METER_DROP:
+		snic_drop(p, SNIC_DROP_METER_RED, m);
 		break;
 	default:
 		snic_drop(p, SNIC_DROP_NO_HEADROOM, m);
