@@ -193,9 +193,10 @@ snic_rate_check(uint64_t rate, const char *name, struct rte_mtr_error *err,
 		const void *cause)
 {
 	if (rate > SNIC_MTR_RATE_MAX)
-		return snic_mtr_err(err, EINVAL, RTE_MTR_ERROR_TYPE_METER_PROFILE,
-				    cause, "%s %" PRIu64 " exceeds the maximum "
-				    "rate %llu bytes/s", name, rate,
+		return snic_mtr_err(err, EINVAL,
+				    RTE_MTR_ERROR_TYPE_METER_PROFILE, cause,
+				    "%s %" PRIu64 " exceeds the maximum rate "
+				    "%llu bytes/s", name, rate,
 				    SNIC_MTR_RATE_MAX);
 	return 0;
 }
@@ -216,8 +217,9 @@ snic_profile_parse(const struct rte_mtr_meter_profile *p,
 	int rc = 0;
 
 	if (p == NULL)
-		return snic_mtr_err(err, EINVAL, RTE_MTR_ERROR_TYPE_METER_PROFILE,
-				    NULL, "meter profile: NULL profile");
+		return snic_mtr_err(err, EINVAL,
+				    RTE_MTR_ERROR_TYPE_METER_PROFILE, NULL,
+				    "meter profile: NULL profile");
 	if (p->packet_mode)
 		return snic_mtr_err(err, ENOTSUP,
 			RTE_MTR_ERROR_TYPE_METER_PROFILE_PACKET_MODE, p,
@@ -282,8 +284,9 @@ snic_profile_parse(const struct rte_mtr_meter_profile *p,
 		if (rc == 0)
 			rc = snic_rate_check(tp.eir, "eir", err, p);
 		if (rc == 0)
-			SNIC_PROF_REQUIRE(rte_meter_trtcm_rfc4115_profile_config(
-				&cfg->prof.t4, &tp) == 0,
+			SNIC_PROF_REQUIRE(
+				rte_meter_trtcm_rfc4115_profile_config(
+					&cfg->prof.t4, &tp) == 0,
 				"trtcm_rfc4115: refused by rte_meter");
 		break;
 	}
@@ -380,8 +383,9 @@ snic_policy_parse(const struct rte_mtr_meter_policy_params *pol,
 {
 	*drop = 0;
 	if (pol == NULL)
-		return snic_mtr_err(err, EINVAL, RTE_MTR_ERROR_TYPE_METER_POLICY,
-				    NULL, "meter policy: NULL policy");
+		return snic_mtr_err(err, EINVAL,
+				    RTE_MTR_ERROR_TYPE_METER_POLICY, NULL,
+				    "meter policy: NULL policy");
 	for (int col = 0; col < RTE_COLORS; col++) {
 		const struct rte_flow_action *a = pol->actions[col];
 
