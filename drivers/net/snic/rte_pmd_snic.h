@@ -21,7 +21,9 @@
  *   - the custom MODIFY_FIELD field VXLAN_RSVD0 ("colouring") — N-6;
  *   - the UPCALL action for ACL rules (send to software) — N-9;
  *   - where an upcalled packet carries its tag (mbuf dynfield1[8]) — N-10;
- *   - the flow dump API rte_flow_dump_start/next/done — spec §8.7, N-13.
+ *   - the flow dump API rte_flow_dump_start/next/done — spec §8.7, N-13;
+ *   - the direction of a port meter in the top two bits of an rte_mtr
+ *     mtr_id (RTE_PMD_SNIC_MTR_ID) — spec §8(二), N-16.
  *
  * Design: see docs/snic.md. Packets are switched by the NIC's own lcore (a
  * DPDK service) or, without a service lcore, inline in rx_burst/tx_burst.
@@ -139,6 +141,41 @@ rte_pmd_snic_tag_get(const struct rte_mbuf *m)
 	return (uint16_t)(*RTE_MBUF_DYNFIELD(m, RTE_PMD_SNIC_TAG_OFFSET,
 					     const uint32_t *) & 0xffff);
 }
+
+/**
+ * QoS (spec §8(二), N-16): rte_mtr on every snic port. DPDK 22.11's
+ * rte_mtr_params has no direction, so, like the flow type in
+ * rte_flow_attr.reserved, it rides in the top two bits of the mtr_id:
+ *   0  a flow meter, used by rte_flow METER actions of rules on the port;
+ *   1  VM → NIC: packets the port's underlying port receives (what the VM,
+ *      or for the uplink the wire, sends), metered before the ingress ACL,
+ *      whether a rule forwards them or software gets them;
+ *   2  NIC → VM: packets sent on the port's underlying port, forwarded by
+ *      a rule or sent by the application on the port;
+ *   3  invalid (EINVAL).
+ * A port has at most one meter per direction 1 and 2. Example:
+ *   rte_mtr_create(vf, RTE_PMD_SNIC_MTR_ID(RTE_PMD_SNIC_MTR_DIR_NIC_TO_VM, 1),
+ *                  &params, 0, &err);
+ * See docs/snic-qos.md.
+ */
+#define RTE_PMD_SNIC_MTR_DIR_SHIFT 30
+#define RTE_PMD_SNIC_MTR_DIR_FLOW 0u      /**< flow meter (METER action) */
+#define RTE_PMD_SNIC_MTR_DIR_VM_TO_NIC 1u /**< port meter, from the VM */
+#define RTE_PMD_SNIC_MTR_DIR_NIC_TO_VM 2u /**< port meter, to the VM */
+/** The id part of an mtr_id (below the direction bits). */
+#define RTE_PMD_SNIC_MTR_ID_MASK ((1u << RTE_PMD_SNIC_MTR_DIR_SHIFT) - 1)
+/** An mtr_id of direction dir and id id. */
+#define RTE_PMD_SNIC_MTR_ID(dir, id) \
+	((((uint32_t)(dir) & 3u) << RTE_PMD_SNIC_MTR_DIR_SHIFT) | \
+	 ((uint32_t)(id) & RTE_PMD_SNIC_MTR_ID_MASK))
+/** The direction of an mtr_id. */
+#define RTE_PMD_SNIC_MTR_DIR(mtr_id) \
+	((uint32_t)(mtr_id) >> RTE_PMD_SNIC_MTR_DIR_SHIFT)
+/**
+ * Built-in meter policy of every port, which cannot be replaced or
+ * deleted: green and yellow pass, red is dropped (rte_mtr_policy_drop_red).
+ */
+#define RTE_PMD_SNIC_MTR_POLICY_DEFAULT 0u
 
 /**
  * Start a dump of the installed rules of one flow type on every net_snic

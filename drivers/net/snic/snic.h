@@ -101,6 +101,7 @@ struct rte_flow_action_handle {
 #define SNIC_A_UPCALL       (1u << 18) /* fate: to software (ACL only) */
 #define SNIC_A_SHARED_CNT   (1u << 19) /* INDIRECT count handle */
 #define SNIC_A_SET_IP6      (1u << 20) /* SET_IP_* and DSCP act on IPv6 */
+#define SNIC_A_METER        (1u << 21) /* METER: police first (N-16) */
 
 #define SNIC_A_REWRITE (SNIC_A_DECAP | SNIC_A_POP_VLAN | SNIC_A_SET_MAC_SRC | \
 	SNIC_A_SET_MAC_DST | SNIC_A_SET_IP_SRC | SNIC_A_SET_IP_DST | \
@@ -155,6 +156,7 @@ struct snic_actions {
 	struct rte_flow_action_handle *shared; /* SNIC_A_SHARED_CNT */
 	struct snic_rewrite *rw;  /* NULL when no rewrite */
 	struct snic_sample *sample;
+	struct snic_mtr *mtr;     /* SNIC_A_METER: a flow meter, referenced */
 };
 
 /* ---------------------------------------------------------- rules */
@@ -245,6 +247,7 @@ enum snic_drop {
 	SNIC_DROP_NO_HEADROOM,   /* no room to push headers */
 	SNIC_DROP_NO_MBUF,       /* mirror copy failed */
 	SNIC_DROP_PORT_DOWN,     /* destination port stopped */
+	SNIC_DROP_METER_RED,     /* a meter's policy dropped it (N-16) */
 	SNIC_DROP_MAX
 };
 
@@ -266,6 +269,11 @@ struct snic_txbuf {
 };
 
 struct snic_switch;
+struct snic_mtr;
+struct snic_mtr_ctx;
+
+/* Port meter directions (N-16), index of snic_port.meter. */
+enum snic_mtr_dir { SNIC_MTR_VM_TO_NIC = 0, SNIC_MTR_NIC_TO_VM = 1 };
 
 struct snic_port {
 	struct snic_switch *sw;
@@ -284,6 +292,8 @@ struct snic_port {
 	struct rte_ring *inject;  /* app tx → NIC, MP/SC */
 	struct snic_acl_set *acl[2]; /* RCU snapshots, by enum snic_dir */
 	uint32_t acl_count[2][RTE_PMD_SNIC_ACL_GROUPS];
+	struct snic_mtr *meter[2];   /* RCU: port meters, by snic_mtr_dir */
+	struct snic_mtr_ctx *mtr;    /* profiles, policies, meters (control) */
 	struct snic_flow_list flows; /* rules created on this port */
 	uint32_t nb_flows;
 	struct snic_txbuf txb;    /* NIC datapath only */
@@ -390,6 +400,7 @@ enum snic_verdict {
 	SNIC_V_MISS_TTL,  /* not forwarded: TTL would expire */
 	SNIC_V_MISS_TUNNEL, /* not decapsulated: not a local endpoint (N-17) */
 	SNIC_V_ERR_HEADROOM,
+	SNIC_V_METER_DROP, /* the rule's meter dropped it (N-16) */
 };
 /* The last step of applying actions, shared by the rewrite path
  * (snic_actions_apply) and the datapath's no-rewrite fast path: N-10 the
@@ -477,6 +488,18 @@ void snic_defer_hash_free(struct snic_switch *sw, struct rte_hash *h);
 /* Call fn(ptr) once readers are done. */
 void snic_defer_call(struct snic_switch *sw, void (*fn)(void *), void *ptr);
 void snic_rcu_sync(struct snic_switch *sw);
+
+/* snic_mtr.c: rte_mtr (N-16); datapath part in snic_mtr.h */
+int snic_mtr_ops_get(struct rte_eth_dev *dev, void *ops);
+/* Free the port's meters, profiles and policies (close, readers gone). */
+void snic_mtr_port_free(struct snic_port *port);
+/* The flow meter (direction 0) mtr_id of port for a METER action: a
+ * reference is taken (lock held). NULL with err set when unknown. */
+struct snic_mtr *snic_mtr_flow_ref(struct snic_port *port, uint32_t mtr_id,
+				   const void *cause,
+				   struct rte_flow_error *err);
+void snic_mtr_flow_unref(struct snic_mtr *m);  /* lock held */
+uint32_t snic_mtr_id(const struct snic_mtr *m);
 
 /* snic_flow.c */
 extern const struct rte_flow_ops snic_flow_ops;

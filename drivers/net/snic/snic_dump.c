@@ -30,9 +30,9 @@
  * standard layering: [PORT_ID] UDP VXLAN ETH VLAN IP L4 TAG OUTER END, the
  * outer UDP matching nothing.
  *
- * Actions: COUNT, INDIRECT, SAMPLE, VXLAN_DECAP, OF_POP_VLAN, SET_MAC_SRC,
- * SET_MAC_DST, SET_IPV4|6_SRC, SET_IPV4|6_DST, DEC_TTL, MODIFY_FIELD
- * (DSCP, then VXLAN_RSVD0), OF_PUSH_VLAN, OF_SET_VLAN_VID, OF_SET_VLAN_PCP,
+ * Actions: METER, COUNT, INDIRECT, SAMPLE, VXLAN_DECAP, OF_POP_VLAN,
+ * SET_MAC_SRC, SET_MAC_DST, SET_IPV4|6_SRC, SET_IPV4|6_DST, DEC_TTL,
+ * MODIFY_FIELD (DSCP, then VXLAN_RSVD0), OF_PUSH_VLAN, OF_SET_VLAN_VID, OF_SET_VLAN_PCP,
  * VXLAN_ENCAP, SET_TAG, then the fate (PORT_ID, DROP or SNIC_UPCALL), END.
  * Encap definitions are rebuilt from the header bytes (UDP source port 0
  * when it is hashed, N-7). A DSCP rewrite is dumped as IPV6_DSCP when the
@@ -58,7 +58,7 @@
 #include "snic.h"
 
 #define SNIC_DUMP_ITEMS 12   /* at most 10 used */
-#define SNIC_DUMP_ACTIONS 24 /* at most 19 used */
+#define SNIC_DUMP_ACTIONS 24 /* at most 20 used */
 
 /* A VXLAN_ENCAP action's definition. */
 struct snic_dump_encap {
@@ -92,6 +92,7 @@ struct snic_dump_buf {
 	struct rte_flow_item_ipv4 outer4[2];
 	struct rte_flow_item_ipv6 outer6[2];
 	struct rte_flow_action_sample sample;
+	struct rte_flow_action_meter meter;
 	struct rte_flow_action sample_actions[3];
 	struct rte_flow_action_port_id sample_port;
 	struct snic_dump_encap sample_encap;
@@ -563,6 +564,10 @@ snic_dump_actions(struct snic_dump_buf *b, const struct rte_flow *f,
 	if ((a->flags & SNIC_A_REWRITE & ~(SNIC_A_DECAP | SNIC_A_POP_VLAN |
 					   SNIC_A_DEC_TTL)) && a->rw == NULL)
 		return -EINVAL;
+	if ((a->flags & SNIC_A_METER) && a->mtr != NULL) {
+		b->meter.mtr_id = snic_mtr_id(a->mtr);
+		snic_dump_action(b, RTE_FLOW_ACTION_TYPE_METER, &b->meter);
+	}
 	if (a->flags & SNIC_A_COUNT)
 		snic_dump_action(b, RTE_FLOW_ACTION_TYPE_COUNT, NULL);
 	if ((a->flags & SNIC_A_SHARED_CNT) && a->shared != NULL)

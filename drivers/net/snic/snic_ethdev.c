@@ -432,7 +432,7 @@ static const char *const snic_miss_names[SNIC_MISS_MAX] = {
 };
 static const char *const snic_drop_names[SNIC_DROP_MAX] = {
 	"drop_rule", "drop_upcall_full", "drop_tx_full", "drop_no_headroom",
-	"drop_no_mbuf", "drop_port_down",
+	"drop_no_mbuf", "drop_port_down", "drop_meter_red",
 };
 #define SNIC_XS_FIXED 5
 #define SNIC_XS_N (SNIC_XS_FIXED + (NF_PKT_ERR_MAX - 1) + SNIC_MISS_MAX + \
@@ -523,6 +523,7 @@ snic_dev_close(struct rte_eth_dev *dev)
 			last = false;
 	pthread_mutex_unlock(&sw->lock);
 	snic_rcu_sync(sw);
+	snic_mtr_port_free(p);
 	for (uint16_t q = 0; q < SNIC_MAX_QUEUES; q++)
 		rte_ring_free(p->upcall[q]);
 	rte_ring_free(p->inject);
@@ -554,6 +555,7 @@ static const struct eth_dev_ops snic_dev_ops = {
 	.rx_queue_release = snic_rx_queue_release,
 	.tx_queue_release = snic_tx_queue_release,
 	.flow_ops_get = snic_flow_ops_get,
+	.mtr_ops_get = snic_mtr_ops_get,
 };
 
 

@@ -109,21 +109,25 @@ snic_flow_free(void *arg)
 {
 	struct rte_flow *f = arg;
 
-	/* The handle reference was dropped at destroy time, under the lock;
-	 * no reader can see f any more. */
-	f->act.flags &= ~SNIC_A_SHARED_CNT;
+	/* The handle and meter references were dropped at destroy time,
+	 * under the lock; no reader can see f any more. */
+	f->act.flags &= ~(SNIC_A_SHARED_CNT | SNIC_A_METER);
 	f->act.shared = NULL;
+	f->act.mtr = NULL;
 	snic_actions_release(&f->act);
 	free(f->acl);
 	free(f);
 }
 
-/* Drop the rule's reference on its indirect COUNT handle (lock held). */
+/* Drop the rule's references on its indirect COUNT handle and its flow
+ * meter (lock held). */
 static void
 snic_flow_unref(struct rte_flow *f)
 {
 	if ((f->act.flags & SNIC_A_SHARED_CNT) && f->act.shared != NULL)
 		f->act.shared->refcnt--;
+	if ((f->act.flags & SNIC_A_METER) && f->act.mtr != NULL)
+		snic_mtr_flow_unref(f->act.mtr);
 }
 
 /* Parse everything (lock held); on success *fp is a complete rule, not

@@ -36,6 +36,10 @@
  *  - SAMPLE: ratio >= 1, sub-actions [VXLAN_ENCAP /] PORT_ID, COUNT and
  *    VOID ignored (the rule's own counter counts the packet).
  *  - INDIRECT: a COUNT handle of this switch; the rule holds a reference.
+ *  - METER (forwarding rules): a flow meter (mtr_id direction bits 0) of
+ *    the rule's port; the rule holds a reference (N-16). It polices before
+ *    every other action: what its policy drops is neither counted by the
+ *    rule nor mirrored.
  *  - MODIFY_FIELD: SET/ADD/SUB of an immediate value (RTE_FLOW_FIELD_VALUE:
  *    a big-endian number in the first ceil(field bits / 8) bytes of
  *    src.value, of which the low `width` bits are used) into IPV4_DSCP,
@@ -840,6 +844,23 @@ snic_actions_mtu_check(struct snic_actx *c,
 	return rc;
 }
 
+static int
+snic_act_meter(struct snic_actx *c, const struct snic_action_desc *d,
+	       const struct rte_flow_action *act)
+{
+	const struct rte_flow_action_meter *conf = act->conf;
+
+	if (snic_once(c, d, act) != 0)
+		return -rte_errno;
+	c->a->mtr = snic_mtr_flow_ref(c->port, conf->mtr_id, act, c->err);
+	if (c->a->mtr == NULL) {
+		/* Keep "mtr != NULL iff SNIC_A_METER" for release. */
+		c->a->flags &= ~SNIC_A_METER;
+		return -rte_errno;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ table */
 
 #define FWD_NO_TAG "SET_TAG: only ACL rules set tags"
@@ -898,6 +919,9 @@ static const struct snic_action_desc snic_actions[] = {
 	  0, NULL, snic_act_modify },
 	{ RTE_FLOW_ACTION_TYPE_SNIC_TUNNEL_SET, "SNIC_TUNNEL_SET", SNIC_AL_ALL,
 	  false, 0, NULL, snic_act_tunnel_set },
+	{ RTE_FLOW_ACTION_TYPE_METER, "METER", SNIC_AL_FWD, true,
+	  SNIC_A_METER, "METER: only forwarding rules are metered (ACL "
+	  "traffic: use a port meter)", snic_act_meter },
 };
 
 static const struct snic_action_desc *
@@ -997,5 +1021,7 @@ snic_actions_release(struct snic_actions *a)
 	if ((a->flags & SNIC_A_SHARED_CNT) && a->shared != NULL &&
 	    a->shared->refcnt > 0)
 		a->shared->refcnt--;
+	if ((a->flags & SNIC_A_METER) && a->mtr != NULL)
+		snic_mtr_flow_unref(a->mtr);
 	memset(a, 0, sizeof(*a));
 }

@@ -26,6 +26,7 @@
 #include <rte_service.h>
 
 #include "snic.h"
+#include "snic_mtr.h"
 
 struct snic_burst {
 	uint16_t n;
@@ -51,10 +52,18 @@ static void
 snic_txb_flush(struct snic_port *d)
 {
 	struct snic_txbuf *b = &d->txb;
+	struct snic_mtr *mtr;
 	uint16_t sent;
 
 	if (b->n == 0)
 		return;
+	/* N-16: the NIC → VM meter sees everything the port sends. */
+	mtr = snic_mtr_port_get(d, SNIC_MTR_NIC_TO_VM);
+	if (unlikely(mtr != NULL)) {
+		b->n = snic_mtr_police(d, mtr, b->pkts, b->n);
+		if (b->n == 0)
+			return;
+	}
 	sent = rte_eth_tx_burst(d->phys, 0, b->pkts, b->n);
 	for (uint16_t i = 0; i < sent; i++)
 		d->dp.tx_bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
@@ -159,6 +168,11 @@ snic_rule_exec_inl(struct snic_switch *sw, struct rte_flow *f,
 		if (v != SNIC_V_FWD)
 			return v;
 	}
+	/* N-16: a rule's meter polices before anything is counted or
+	 * mirrored; the TSC is read only for metered rules. */
+	if (unlikely(flags & SNIC_A_METER) &&
+	    !snic_mtr_pass(a->mtr, len, rte_rdtsc()))
+		return SNIC_V_METER_DROP;
 	if (flags & SNIC_A_COUNT)
 		snic_counter_add(&f->cnt, len);
 	if (flags & SNIC_A_SHARED_CNT)
@@ -250,6 +264,9 @@ snic_verdict(struct snic_switch *sw, struct snic_port *p, int v,
 	case SNIC_V_MISS_TUNNEL:
 		snic_upcall(p, snic_verdict_miss(v), m, key);
 		break;
+	case SNIC_V_METER_DROP:
+		snic_drop(p, SNIC_DROP_METER_RED, m);
+		break;
 	default:
 		snic_drop(p, SNIC_DROP_NO_HEADROOM, m);
 		break;
@@ -273,18 +290,28 @@ static void
 snic_parse_burst(struct snic_port *p, struct rte_mbuf **pkts, uint16_t n,
 		 struct snic_burst *b)
 {
+	/* N-16: the VM → NIC meter, before the ingress ACL, for every
+	 * well-formed packet whether a rule or software takes it. */
+	struct snic_mtr *mtr = snic_mtr_port_get(p, SNIC_MTR_VM_TO_NIC);
+	uint64_t now = unlikely(mtr != NULL) ? rte_rdtsc() : 0;
+
 	b->n = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
 		int rc;
 
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
-		p->dp.rx_bytes += rte_pktmbuf_pkt_len(m);
+		p->dp.rx_bytes += len;
 		rc = nf_pkt_parse(m, p->index, &b->keys[b->n], &b->lays[b->n]);
 		if (unlikely(rc != NF_PKT_OK)) {
 			p->dp.malformed[rc]++;
 			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(mtr != NULL) && !snic_mtr_pass(mtr, len, now)) {
+			snic_drop(p, SNIC_DROP_METER_RED, m);
 			continue;
 		}
 		b->pkts[b->n++] = m;
