@@ -317,6 +317,11 @@ struct snic_switch {
 	uint32_t nb_fwd_rules;
 	uint32_t max_rules;       /* forwarding rules, devarg max_rules */
 	struct rte_flow_action_handle *handles[RTE_PMD_SNIC_MAX_HANDLES];
+	/* Management agent (snic_agent.c): its socket path as probe found it
+	 * (devarg ctl= or the init config's "ctl"; "" = the default path,
+	 * "none" = no agent), and its state while running. */
+	char ctl_path[108];
+	struct snic_agent *agent;
 	TAILQ_ENTRY(snic_switch) next;
 };
 

@@ -29,6 +29,7 @@
 #include <rte_service_component.h>
 
 #include "snic.h"
+#include "snic_agent.h"
 
 RTE_LOG_REGISTER(snic_logtype, pmd.net.snic, NOTICE);
 
@@ -41,10 +42,11 @@ pthread_mutex_t snic_list_lock = PTHREAD_MUTEX_INITIALIZER;
 #define SNIC_ARG_UPCALL "upcall_ring"
 #define SNIC_ARG_MAX_RULES "max_rules"
 #define SNIC_ARG_MBUFS "mbufs"
+#define SNIC_ARG_CTL "ctl"
 
 static const char *const snic_valid_args[] = {
 	SNIC_ARG_UPLINK, SNIC_ARG_VF, SNIC_ARG_MODE, SNIC_ARG_UPCALL,
-	SNIC_ARG_MAX_RULES, SNIC_ARG_MBUFS, NULL
+	SNIC_ARG_MAX_RULES, SNIC_ARG_MBUFS, SNIC_ARG_CTL, NULL
 };
 
 struct snic_args {
@@ -55,9 +57,11 @@ struct snic_args {
 	uint32_t upcall_size;
 	uint32_t max_rules;
 	uint32_t mbufs;
+	char ctl[108];                 /* agent socket; "" default */
 };
 
 static const struct eth_dev_ops snic_dev_ops;
+static int snic_remove(struct rte_vdev_device *vdev);
 
 /* ------------------------------------------------------------ devargs */
 
@@ -119,6 +123,11 @@ snic_kv(const char *key, const char *val, void *opaque)
 		rc = snic_arg_u32(val, &a->max_rules, 1, 1u << 26);
 	} else if (strcmp(key, SNIC_ARG_MBUFS) == 0) {
 		rc = snic_arg_u32(val, &a->mbufs, 1023, 1u << 22);
+	} else if (strcmp(key, SNIC_ARG_CTL) == 0) {
+		/* sun_path holds 107 characters and the NUL. */
+		if (*val == '\0' || strlcpy(a->ctl, val, sizeof(a->ctl)) >=
+		    sizeof(a->ctl))
+			rc = -EINVAL;
 	}
 	if (rc != 0)
 		SNIC_LOG(ERR, "invalid devarg %s=%s%s", key, val,
@@ -141,7 +150,7 @@ snic_args_parse(const char *params, struct snic_args *a)
 	kv = rte_kvargs_parse(params ? params : "", snic_valid_args);
 	if (kv == NULL) {
 		SNIC_LOG(ERR, "cannot parse devargs \"%s\" (known: uplink, vf, "
-			 "mode, upcall_ring, max_rules, mbufs)", params);
+			 "mode, upcall_ring, max_rules, mbufs, ctl)", params);
 		return -EINVAL;
 	}
 	rc = rte_kvargs_process(kv, NULL, snic_kv, a);
@@ -690,6 +699,8 @@ snic_switch_free(struct snic_switch *sw)
 	uint32_t lcores[RTE_MAX_LCORE];
 	int n;
 
+	/* First: the agent's methods use the switch. */
+	snic_agent_stop(sw);
 	pthread_mutex_lock(&snic_list_lock);
 	if (sw->next.tqe_prev != NULL)
 		TAILQ_REMOVE(&snic_switches, sw, next);
@@ -800,6 +811,7 @@ snic_probe(struct rte_vdev_device *vdev)
 	sw->domain_id = RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID;
 	sw->upcall_size = rte_align32pow2(a.upcall_size);
 	sw->max_rules = a.max_rules;
+	strlcpy(sw->ctl_path, a.ctl, sizeof(sw->ctl_path));
 	snprintf(pname, sizeof(pname), "snic_mp_%.16s", name);
 	sw->pool = rte_pktmbuf_pool_create(pname, a.mbufs, 256, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, vdev->device.numa_node);
@@ -821,6 +833,14 @@ snic_probe(struct rte_vdev_device *vdev)
 	pthread_mutex_lock(&snic_list_lock);
 	TAILQ_INSERT_TAIL(&snic_switches, sw, next);
 	pthread_mutex_unlock(&snic_list_lock);
+	/* An agent asked for by name must start; the default one is best
+	 * effort (several processes may build switches of the same name). */
+	rc = snic_agent_start(sw, sw->ctl_path[0] != '\0' ? sw->ctl_path :
+			      NULL);
+	if (rc != 0 && sw->ctl_path[0] != '\0') {
+		snic_remove(vdev);
+		return rc;
+	}
 	SNIC_LOG(INFO, "%s: switch domain %u, uplink port %u, %u representors",
 		 name, sw->domain_id, sw->ports[0]->port_id, a.nb_vf);
 	return 0;
@@ -860,4 +880,5 @@ static struct rte_vdev_driver snic_vdev_drv = {
 RTE_PMD_REGISTER_VDEV(net_snic, snic_vdev_drv);
 RTE_PMD_REGISTER_PARAM_STRING(net_snic,
 	"uplink=<port name|id> vf=<port name|id> (repeatable) "
-	"mode=service|inline upcall_ring=<n> max_rules=<n> mbufs=<n>");
+	"mode=service|inline upcall_ring=<n> max_rules=<n> mbufs=<n> "
+	"ctl=<agent socket path|none>");
