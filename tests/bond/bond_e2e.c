@@ -82,6 +82,10 @@ make_pkt(uint32_t flow)
 	if (m == NULL)
 		return NULL;
 	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, len);
+	if (eh == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
 	memset(eh, 0, len);
 	eh->dst_addr.addr_bytes[0] = 0x02;
 	eh->dst_addr.addr_bytes[5] = 0x02;
