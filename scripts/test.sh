@@ -28,7 +28,7 @@ export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 rc=0
 meson test -C build-asan --no-rebuild --print-errorlogs \
-	--suite unit --suite conformance || rc=1
+	--suite unit --suite conformance --suite tools --suite bond || rc=1
 meson test -C build --no-rebuild --print-errorlogs --suite testpmd || rc=1
 
 # One closing line over both runs.

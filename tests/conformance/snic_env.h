@@ -138,7 +138,7 @@ snic_env_create(struct snic_env *e, const char *name, unsigned int nvf,
 	e->mp = snic_env_pool;
 	off = snprintf(args, sizeof(args), "mode=inline");
 	for (unsigned int i = 0; i < e->n; i++) {
-		char rn[32];
+		char rn[64];
 		int id;
 
 		snprintf(rn, sizeof(rn), "%s_i%u", name, i);

@@ -284,6 +284,14 @@ struct snic_port {
 	bool is_uplink;
 	bool started;             /* read by the datapath (atomic) */
 	bool phys_started;
+	/* Bonded uplink (snic_bond.c, N-18): true while the underlying bond
+	 * cannot be used (no member, or being reconfigured); read by the
+	 * datapath (atomic) like started. */
+	bool phys_paused;
+	/* 802.3ad uplink: the datapath calls tx_burst with no packets when
+	 * it sent nothing for a while, so LACPDUs leave (snic_rxtx.c). */
+	bool keepalive;
+	uint64_t ka_tsc;          /* datapath-only: last tx on phys */
 	uint16_t mtu;
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
@@ -348,6 +356,13 @@ struct snic_switch {
 	struct snic_tunnel_set *tun;        /* RCU snapshot, N-17 */
 	struct snic_tunnel_ep tun_ep[SNIC_MAX_TUNNEL_EP]; /* control side */
 	uint32_t tun_ref[SNIC_MAX_TUNNEL_EP]; /* 0: slot free */
+	/* Management agent (snic_agent.c): its socket path as probe found it
+	 * (devarg ctl= or the init config's "ctl"; "" = the default path,
+	 * "none" = no agent), and its state while running. */
+	char ctl_path[108];
+	struct snic_agent *agent;
+	/* Bonds, NIC physical ports and the PHY monitor (snic_bond.c). */
+	struct snic_bonding *bonding;
 	TAILQ_ENTRY(snic_switch) next;
 };
 
@@ -585,5 +600,67 @@ int snic_flow_cmd_format(char *buf, size_t size, uint16_t port_id,
 			 const struct rte_flow_attr *attr,
 			 const struct rte_flow_item items[],
 			 const struct rte_flow_action actions[]);
+
+/* ---------------------------------------------------------- bonding */
+
+/* snic_initcfg.c: the NIC init config (N-20, docs/snic-bond.md). Strings
+ * are malloc'd; NULL/-1/0 = unset. Devargs fill it first, the file only
+ * what is still unset. */
+#define SNIC_MAX_PHYS 16          /* NIC physical ports ("ports") */
+#define SNIC_NAME_LEN 32          /* port and bond names ("eth0", "bond0") */
+#define SNIC_INITCFG_ENV "NICFLOW_SNIC_INIT_CFG"
+#define SNIC_INITCFG_DEFAULT "/etc/smart_nic_init.cfg"
+struct snic_initcfg {
+	char *uplink;             /* ethdev name/id, "ports" name or bond */
+	char *vf[SNIC_MAX_PORTS - 1]; /* ethdev names/ids or vdev devargs */
+	uint16_t nb_vf;
+	int mode;                 /* -1 unset, 0 service, 1 inline */
+	char *bond_cfg;           /* NULL: SNIC_BOND_CFG_DEFAULT */
+	char *ctl;                /* agent socket */
+	uint16_t nb_phys;
+	char *phys_name[SNIC_MAX_PHYS];
+	char *phys_args[SNIC_MAX_PHYS];
+};
+/* The file to read when the probe had no devargs at all. */
+const char *snic_initcfg_path(void);
+int snic_initcfg_load(const char *path, struct snic_initcfg *c);
+void snic_initcfg_free(struct snic_initcfg *c);
+
+/* snic_bond.c: bonds as net_bonding ports owned by the switch (N-18). */
+#define SNIC_BOND_CFG_DEFAULT "/etc/nicflow/bond.json"
+struct snic_bonding;
+/* Probe, before the snic ports exist: restore the bond config, create the
+ * ports and bonds needed, resolve c's uplink and VFs into phys[0..nb_vf]. */
+int snic_bond_setup(struct snic_switch *sw, const struct snic_initcfg *c,
+		    uint16_t phys[]);
+/* Probe, after the snic ports exist: own the NIC's other ports, start the
+ * PHY monitor, set the uplink's paused/keepalive state. */
+int snic_bond_attach(struct snic_switch *sw);
+void snic_bond_fini(struct snic_switch *sw);
+/* The snic uplink over a bond: dev_start/dev_stop/link_update. */
+bool snic_bond_is_uplink(const struct snic_port *p);
+int snic_bond_uplink_start(struct snic_port *p);
+void snic_bond_uplink_stop(struct snic_port *p);
+void snic_bond_uplink_link(const struct snic_port *p, struct rte_eth_link *l);
+/* The operations behind the agent methods (bond_add, ...): 0 or a negative
+ * errno with a one-line message in err; nothing changes on error. mode,
+ * policy: "active-backup"|"balance-xor"|"802.3ad", "layer2"|"layer2+3"|
+ * "layer3+4" (NULL: default). Each success rewrites the bond config. */
+int snic_bond_add(struct snic_switch *sw, const char *bond, const char *mode,
+		  char *err, size_t errlen);
+int snic_bond_delete(struct snic_switch *sw, const char *bond, char *err,
+		     size_t errlen);
+int snic_bond_set_mode(struct snic_switch *sw, const char *bond,
+		       const char *mode, char *err, size_t errlen);
+int snic_bond_set_policy(struct snic_switch *sw, const char *bond,
+			 const char *policy, char *err, size_t errlen);
+int snic_bond_set_primary(struct snic_switch *sw, const char *bond,
+			  const char *slave, char *err, size_t errlen);
+int snic_bond_set_master(struct snic_switch *sw, const char *slave,
+			 const char *bond, char *err, size_t errlen);
+int snic_bond_set_nomaster(struct snic_switch *sw, const char *slave,
+			   char *err, size_t errlen);
+/* ethdev port id of a bond (-ENODEV if unknown). */
+int snic_bond_port(struct snic_switch *sw, const char *bond);
 
 #endif /* SNIC_H */

@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
@@ -29,6 +30,7 @@
 #include <rte_service_component.h>
 
 #include "snic.h"
+#include "snic_agent.h"
 
 RTE_LOG_REGISTER(snic_logtype, pmd.net.snic, NOTICE);
 
@@ -41,40 +43,32 @@ pthread_mutex_t snic_list_lock = PTHREAD_MUTEX_INITIALIZER;
 #define SNIC_ARG_UPCALL "upcall_ring"
 #define SNIC_ARG_MAX_RULES "max_rules"
 #define SNIC_ARG_MBUFS "mbufs"
+#define SNIC_ARG_CTL "ctl"
+#define SNIC_ARG_INIT_CFG "init_cfg"
+#define SNIC_ARG_BOND_CFG "bond_cfg"
 
 static const char *const snic_valid_args[] = {
 	SNIC_ARG_UPLINK, SNIC_ARG_VF, SNIC_ARG_MODE, SNIC_ARG_UPCALL,
-	SNIC_ARG_MAX_RULES, SNIC_ARG_MBUFS, NULL
+	SNIC_ARG_MAX_RULES, SNIC_ARG_MBUFS, SNIC_ARG_CTL, SNIC_ARG_INIT_CFG,
+	SNIC_ARG_BOND_CFG, NULL
 };
 
 struct snic_args {
+	/* uplink, vf, mode, bond_cfg: devargs, then the init config (N-20)
+	 * for what they left unset; resolved by snic_bond_setup(). */
+	struct snic_initcfg cfg;
+	char *init_cfg;
 	uint16_t phys[SNIC_MAX_PORTS]; /* [0] uplink */
-	uint16_t nb_vf;
-	bool have_uplink;
-	int mode;                      /* -1 default, 0 service, 1 inline */
 	uint32_t upcall_size;
 	uint32_t max_rules;
 	uint32_t mbufs;
+	char ctl[108];                 /* agent socket; "" default */
 };
 
 static const struct eth_dev_ops snic_dev_ops;
+static int snic_remove(struct rte_vdev_device *vdev);
 
 /* ------------------------------------------------------------ devargs */
-
-static int
-snic_arg_port(const char *val, uint16_t *port)
-{
-	char *end;
-	unsigned long v;
-
-	if (rte_eth_dev_get_port_by_name(val, port) == 0)
-		return 0;
-	v = strtoul(val, &end, 0);
-	if (*val == '\0' || *end != '\0' || !rte_eth_dev_is_valid_port(v))
-		return -ENODEV;
-	*port = (uint16_t)v;
-	return 0;
-}
 
 static int
 snic_arg_u32(const char *val, uint32_t *out, uint32_t min, uint32_t max)
@@ -95,35 +89,42 @@ snic_kv(const char *key, const char *val, void *opaque)
 	int rc = 0;
 
 	if (strcmp(key, SNIC_ARG_UPLINK) == 0) {
-		rc = snic_arg_port(val, &a->phys[0]);
-		a->have_uplink = rc == 0;
+		free(a->cfg.uplink);
+		a->cfg.uplink = strdup(val);
 	} else if (strcmp(key, SNIC_ARG_VF) == 0) {
-		if (a->nb_vf + 1 >= SNIC_MAX_PORTS) {
+		if (a->cfg.nb_vf + 1 >= SNIC_MAX_PORTS) {
 			SNIC_LOG(ERR, "too many vf= (max %d)",
 				 SNIC_MAX_PORTS - 1);
 			return -E2BIG;
 		}
-		rc = snic_arg_port(val, &a->phys[1 + a->nb_vf]);
-		if (rc == 0)
-			a->nb_vf++;
+		a->cfg.vf[a->cfg.nb_vf++] = strdup(val);
 	} else if (strcmp(key, SNIC_ARG_MODE) == 0) {
 		if (strcmp(val, "service") == 0)
-			a->mode = 0;
+			a->cfg.mode = 0;
 		else if (strcmp(val, "inline") == 0)
-			a->mode = 1;
+			a->cfg.mode = 1;
 		else
 			rc = -EINVAL;
+	} else if (strcmp(key, SNIC_ARG_INIT_CFG) == 0) {
+		free(a->init_cfg);
+		a->init_cfg = strdup(val);
+	} else if (strcmp(key, SNIC_ARG_BOND_CFG) == 0) {
+		free(a->cfg.bond_cfg);
+		a->cfg.bond_cfg = strdup(val);
 	} else if (strcmp(key, SNIC_ARG_UPCALL) == 0) {
 		rc = snic_arg_u32(val, &a->upcall_size, 64, 1u << 20);
 	} else if (strcmp(key, SNIC_ARG_MAX_RULES) == 0) {
 		rc = snic_arg_u32(val, &a->max_rules, 1, 1u << 26);
 	} else if (strcmp(key, SNIC_ARG_MBUFS) == 0) {
 		rc = snic_arg_u32(val, &a->mbufs, 1023, 1u << 22);
+	} else if (strcmp(key, SNIC_ARG_CTL) == 0) {
+		/* sun_path holds 107 characters and the NUL. */
+		if (*val == '\0' || strlcpy(a->ctl, val, sizeof(a->ctl)) >=
+		    sizeof(a->ctl))
+			rc = -EINVAL;
 	}
 	if (rc != 0)
-		SNIC_LOG(ERR, "invalid devarg %s=%s%s", key, val,
-			 rc == -ENODEV ? ": no such port (create it first)" :
-			 "");
+		SNIC_LOG(ERR, "invalid devarg %s=%s", key, val);
 	return rc;
 }
 
@@ -134,29 +135,59 @@ snic_args_parse(const char *params, struct snic_args *a)
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	a->mode = -1;
+	a->cfg.mode = -1;
 	a->upcall_size = 1024;
 	a->max_rules = 1u << 22;
 	a->mbufs = 8191;
 	kv = rte_kvargs_parse(params ? params : "", snic_valid_args);
 	if (kv == NULL) {
 		SNIC_LOG(ERR, "cannot parse devargs \"%s\" (known: uplink, vf, "
-			 "mode, upcall_ring, max_rules, mbufs)", params);
+			 "mode, upcall_ring, max_rules, mbufs, ctl, init_cfg, "
+			 "bond_cfg)", params);
 		return -EINVAL;
 	}
 	rc = rte_kvargs_process(kv, NULL, snic_kv, a);
 	rte_kvargs_free(kv);
-	if (rc == 0 && !a->have_uplink) {
-		SNIC_LOG(ERR, "devarg uplink=<port name or id> is required");
+	/* N-20: init_cfg=<file>; a probe without any devargs (hot-plug by
+	 * name, spec §8.4) reads $NICFLOW_SNIC_INIT_CFG or
+	 * /etc/smart_nic_init.cfg. Devargs override the file. */
+	if (rc == 0 && a->init_cfg != NULL)
+		rc = snic_initcfg_load(a->init_cfg, &a->cfg);
+	else if (rc == 0 && (params == NULL || *params == '\0') &&
+		 access(snic_initcfg_path(), F_OK) == 0)
+		rc = snic_initcfg_load(snic_initcfg_path(), &a->cfg);
+	if (rc == 0 && a->ctl[0] == '\0' && a->cfg.ctl != NULL &&
+	    strlcpy(a->ctl, a->cfg.ctl, sizeof(a->ctl)) >= sizeof(a->ctl)) {
+		SNIC_LOG(ERR, "init config: \"ctl\" is too long");
 		rc = -EINVAL;
 	}
-	for (uint16_t i = 0; rc == 0 && i <= a->nb_vf; i++)
+	if (rc == 0 && a->cfg.uplink == NULL) {
+		SNIC_LOG(ERR, "devarg uplink=<port name or id> (or an init "
+			 "config with \"uplink\") is required");
+		rc = -EINVAL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* After snic_bond_setup() resolved the names into port ids. */
+static int
+snic_args_unique(const struct snic_args *a)
+{
+	for (uint16_t i = 0; i <= a->cfg.nb_vf; i++)
 		for (uint16_t j = 0; j < i; j++)
 			if (a->phys[i] == a->phys[j]) {
 				SNIC_LOG(ERR, "port %u used twice", a->phys[i]);
-				rc = -EINVAL;
+				return -EINVAL;
 			}
-	return rc < 0 ? rc : 0;
+	return 0;
+}
+
+static void
+snic_args_free(struct snic_args *a)
+{
+	snic_initcfg_free(&a->cfg);
+	free(a->init_cfg);
+	a->init_cfg = NULL;
 }
 
 /* ------------------------------------------------------------ lookup */
@@ -223,7 +254,13 @@ snic_dev_start(struct rte_eth_dev *dev)
 	for (uint16_t q = 0; q < dev->data->nb_rx_queues; q++)
 		if (p->upcall[q] == NULL)
 			return -EINVAL;
-	if (!p->phys_started) {
+	if (snic_bond_is_uplink(p)) {
+		/* A bond without members cannot start: the uplink then stays
+		 * paused, link down, until the first member (N-18). */
+		rc = snic_bond_uplink_start(p);
+		if (rc != 0)
+			return rc;
+	} else if (!p->phys_started) {
 		rc = rte_eth_dev_start(p->phys);
 		if (rc != 0) {
 			SNIC_LOG(ERR, "%s: underlying port %u: start failed: %s",
@@ -259,7 +296,9 @@ snic_dev_stop(struct rte_eth_dev *dev)
 	__atomic_store_n(&p->started, false, __ATOMIC_RELEASE);
 	/* After a grace period no datapath iteration uses the port. */
 	rte_rcu_qsbr_synchronize(p->sw->rcu, RTE_QSBR_THRID_INVALID);
-	if (p->phys_started) {
+	if (snic_bond_is_uplink(p)) {
+		snic_bond_uplink_stop(p);
+	} else if (p->phys_started) {
 		rte_eth_dev_stop(p->phys);
 		p->phys_started = false;
 	}
@@ -346,6 +385,8 @@ snic_link_update(struct rte_eth_dev *dev, int wait)
 
 	RTE_SET_USED(wait);
 	l.link_status = p->started ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
+	if (snic_bond_is_uplink(p))
+		snic_bond_uplink_link(p, &l); /* the bond's link */
 	return rte_eth_linkstatus_set(dev, &l);
 }
 
@@ -692,6 +733,8 @@ snic_switch_free(struct snic_switch *sw)
 	uint32_t lcores[RTE_MAX_LCORE];
 	int n;
 
+	/* First: the agent's methods use the switch. */
+	snic_agent_stop(sw);
 	pthread_mutex_lock(&snic_list_lock);
 	if (sw->next.tqe_prev != NULL)
 		TAILQ_REMOVE(&snic_switches, sw, next);
@@ -713,6 +756,7 @@ snic_switch_free(struct snic_switch *sw)
 		snic_rcu_fini(sw);
 	snic_tunnel_fini(sw);
 	free(sw->tbls);
+	snic_bond_fini(sw); /* before the ports: it frees bonds first */
 	for (uint16_t i = 0; i < sw->nb_ports; i++)
 		if (sw->phys_owned[i]) {
 			rte_eth_dev_stop(sw->phys_id[i]);
@@ -754,7 +798,7 @@ snic_switch_ports(struct rte_vdev_device *vdev, struct snic_switch *sw,
 	if (rte_eth_dev_owner_new(&owner.id) != 0)
 		return -ENOSPC;
 	strlcpy(owner.name, sw->name, sizeof(owner.name));
-	for (uint16_t i = 0; i <= a->nb_vf; i++) {
+	for (uint16_t i = 0; i <= a->cfg.nb_vf; i++) {
 		rc = rte_eth_dev_owner_set(a->phys[i], &owner);
 		if (rc != 0) {
 			SNIC_LOG(ERR, "%s: port %u is already owned (used by "
@@ -768,7 +812,7 @@ snic_switch_ports(struct rte_vdev_device *vdev, struct snic_switch *sw,
 		if (rc != 0)
 			return rc;
 	}
-	for (uint16_t i = 0; i <= a->nb_vf; i++)
+	for (uint16_t i = 0; i <= a->cfg.nb_vf; i++)
 		if (snic_port_create(vdev, sw, i, a->phys[i]) == NULL) {
 			SNIC_LOG(ERR, "%s: cannot create port %u", sw->name, i);
 			return -ENOMEM;
@@ -793,16 +837,17 @@ snic_probe(struct rte_vdev_device *vdev)
 	rc = snic_args_parse(rte_vdev_device_args(vdev), &a);
 	if (rc == 0)
 		rc = snic_tag_dynfield_register();
-	if (rc != 0)
-		return rc;
-	sw = calloc(1, sizeof(*sw));
-	if (sw == NULL)
-		return -ENOMEM;
+	sw = rc == 0 ? calloc(1, sizeof(*sw)) : NULL;
+	if (sw == NULL) {
+		snic_args_free(&a);
+		return rc != 0 ? rc : -ENOMEM;
+	}
 	strlcpy(sw->name, name, sizeof(sw->name));
 	pthread_mutex_init(&sw->lock, NULL);
 	sw->domain_id = RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID;
 	sw->upcall_size = rte_align32pow2(a.upcall_size);
 	sw->max_rules = a.max_rules;
+	strlcpy(sw->ctl_path, a.ctl, sizeof(sw->ctl_path));
 	snprintf(pname, sizeof(pname), "snic_mp_%.16s", name);
 	sw->pool = rte_pktmbuf_pool_create(pname, a.mbufs, 256, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, vdev->device.numa_node);
@@ -810,9 +855,16 @@ snic_probe(struct rte_vdev_device *vdev)
 	if (rc == 0)
 		rc = rte_eth_switch_domain_alloc(&sw->domain_id);
 	if (rc == 0)
+		rc = snic_bond_setup(sw, &a.cfg, a.phys);
+	if (rc == 0)
+		rc = snic_args_unique(&a);
+	if (rc == 0)
 		rc = snic_switch_ports(vdev, sw, &a);
 	if (rc == 0)
-		rc = snic_service_setup(sw, a.mode);
+		rc = snic_bond_attach(sw);
+	if (rc == 0)
+		rc = snic_service_setup(sw, a.cfg.mode);
+	snic_args_free(&a);
 	if (rc != 0) {
 		SNIC_LOG(ERR, "%s: probe failed: %s", name, rte_strerror(-rc));
 		for (uint16_t i = 0; i < sw->nb_ports; i++)
@@ -824,8 +876,16 @@ snic_probe(struct rte_vdev_device *vdev)
 	pthread_mutex_lock(&snic_list_lock);
 	TAILQ_INSERT_TAIL(&snic_switches, sw, next);
 	pthread_mutex_unlock(&snic_list_lock);
+	/* An agent asked for by name must start; the default one is best
+	 * effort (several processes may build switches of the same name). */
+	rc = snic_agent_start(sw, sw->ctl_path[0] != '\0' ? sw->ctl_path :
+			      NULL);
+	if (rc != 0 && sw->ctl_path[0] != '\0') {
+		snic_remove(vdev);
+		return rc;
+	}
 	SNIC_LOG(INFO, "%s: switch domain %u, uplink port %u, %u representors",
-		 name, sw->domain_id, sw->ports[0]->port_id, a.nb_vf);
+		 name, sw->domain_id, sw->ports[0]->port_id, sw->nb_ports - 1);
 	return 0;
 }
 
@@ -863,4 +923,5 @@ static struct rte_vdev_driver snic_vdev_drv = {
 RTE_PMD_REGISTER_VDEV(net_snic, snic_vdev_drv);
 RTE_PMD_REGISTER_PARAM_STRING(net_snic,
 	"uplink=<port name|id> vf=<port name|id> (repeatable) "
-	"mode=service|inline upcall_ring=<n> max_rules=<n> mbufs=<n>");
+	"mode=service|inline upcall_ring=<n> max_rules=<n> mbufs=<n> "
+	"ctl=<agent socket path|none> init_cfg=<path> bond_cfg=<path>");

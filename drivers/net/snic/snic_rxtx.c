@@ -21,6 +21,7 @@
  * datapath is single-threaded per switch: plain counters, SP/SC rings.
  */
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 #include <rte_service.h>
@@ -35,10 +36,13 @@ struct snic_burst {
 	struct nf_pkt_layout lays[SNIC_BURST];
 };
 
+/* Started by the application, and its underlying port usable (a bonded
+ * uplink pauses while its bond has no member or is reconfigured). */
 static inline bool
 snic_port_running(const struct snic_port *p)
 {
-	return p != NULL && __atomic_load_n(&p->started, __ATOMIC_ACQUIRE);
+	return p != NULL && __atomic_load_n(&p->started, __ATOMIC_ACQUIRE) &&
+		!__atomic_load_n(&p->phys_paused, __ATOMIC_ACQUIRE);
 }
 
 static inline void
@@ -48,6 +52,27 @@ snic_drop(struct snic_port *p, enum snic_drop why, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * N-18: net_bonding in 802.3ad sends its LACPDUs from inside tx_burst (and
+ * takes received ones in rx_burst); its state machines expect that at least
+ * every 100 ms. A burst of no packets still drains the LACPDU ring, so an
+ * idle uplink gets one every SNIC_KEEPALIVE_HZ-th of a second.
+ */
+#define SNIC_KEEPALIVE_HZ 100
+
+static void
+snic_keepalive(struct snic_port *d)
+{
+	uint64_t now = rte_get_timer_cycles();
+	struct rte_mbuf *none[1];
+
+	if (now - d->ka_tsc < rte_get_timer_hz() / SNIC_KEEPALIVE_HZ ||
+	    !snic_port_running(d))
+		return;
+	d->ka_tsc = now;
+	rte_eth_tx_burst(d->phys, 0, none, 0);
+}
+
 static void
 snic_txb_flush(struct snic_port *d)
 {
@@ -55,8 +80,11 @@ snic_txb_flush(struct snic_port *d)
 	struct snic_mtr *mtr;
 	uint16_t sent;
 
-	if (b->n == 0)
+	if (b->n == 0) {
+		if (unlikely(__atomic_load_n(&d->keepalive, __ATOMIC_RELAXED)))
+			snic_keepalive(d);
 		return;
+	}
 	/* N-16: the NIC → VM meter sees everything the port sends. */
 	mtr = snic_mtr_port_get(d, SNIC_MTR_NIC_TO_VM);
 	if (unlikely(mtr != NULL)) {
@@ -64,6 +92,8 @@ snic_txb_flush(struct snic_port *d)
 		if (b->n == 0)
 			return;
 	}
+	if (unlikely(__atomic_load_n(&d->keepalive, __ATOMIC_RELAXED)))
+		d->ka_tsc = rte_get_timer_cycles();
 	sent = rte_eth_tx_burst(d->phys, 0, b->pkts, b->n);
 	for (uint16_t i = 0; i < sent; i++)
 		d->dp.tx_bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
