@@ -156,7 +156,7 @@ rte_pmd_snic_tag_get(const struct rte_mbuf *m)
  * A port has at most one meter per direction 1 and 2. Example:
  *   rte_mtr_create(vf, RTE_PMD_SNIC_MTR_ID(RTE_PMD_SNIC_MTR_DIR_NIC_TO_VM, 1),
  *                  &params, 0, &err);
- * See docs/snic-qos.md.
+ * See docs/snic.md "QoS".
  */
 #define RTE_PMD_SNIC_MTR_DIR_SHIFT 30
 #define RTE_PMD_SNIC_MTR_DIR_FLOW 0u      /**< flow meter (METER action) */

@@ -603,7 +603,7 @@ int snic_flow_cmd_format(char *buf, size_t size, uint16_t port_id,
 
 /* ---------------------------------------------------------- bonding */
 
-/* snic_initcfg.c: the NIC init config (N-20, docs/snic-bond.md). Strings
+/* snic_initcfg.c: the NIC init config (N-20, docs/snic.md "Bonding in the NIC"). Strings
  * are malloc'd; NULL/-1/0 = unset. Devargs fill it first, the file only
  * what is still unset. */
 #define SNIC_MAX_PHYS 16          /* NIC physical ports ("ports") */

@@ -22,7 +22,9 @@
  * request that is not a JSON-RPC 2.0 object -32600.
  *
  * Threading: methods run on the agent thread, one at a time, and take
- * sw->lock themselves where they touch switch state.
+ * sw->lock themselves where they touch switch state. A method must never
+ * close or free its own switch: closing joins the agent thread, which
+ * would then wait for itself.
  *
  * Methods come from NULL-name-terminated tables; the agent serves every
  * table listed in snic_agent.c (today: snic_bond_methods, snic_bond.c).

@@ -21,7 +21,7 @@
  * PHY monitor: af_packet reports "link up" whatever the wire does, so a
  * dead member would keep its share of the traffic. An EAL alarm reads the
  * kernel carrier of every NIC port with iface= every 10 ms and writes it
- * into the port's link status, which net_bonding polls (docs/snic-bond.md).
+ * into the port's link status, which net_bonding polls (docs/snic.md "Bonding in the NIC").
  *
  * Persistence: every successful change rewrites the bond config file
  * (tmp + rename); the probe restores it.
