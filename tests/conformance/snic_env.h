@@ -305,6 +305,26 @@ snic_env_upcall_count(struct snic_env *e, unsigned int i)
 	return e->nup[i] - e->upr[i];
 }
 
+/** Rules of one flow type on every snic port, through the dump API (N-13);
+ * -1 if the dump cannot start. */
+static inline int
+snic_env_count_rules(uint32_t type)
+{
+	const struct rte_flow_item *pat[64];
+	const struct rte_flow_action *act[64];
+	uint32_t n;
+	void *ctx;
+	int total = 0;
+
+	if (rte_flow_dump_start(&ctx, type) != 0)
+		return -1;
+	while (rte_flow_dump_next(ctx, RTE_DIM(pat), &n, pat, act) == 0 &&
+	       n > 0)
+		total += (int)n;
+	rte_flow_dump_done(ctx);
+	return total;
+}
+
 /** Value of the named xstat of a snic port, or UINT64_MAX. */
 static inline uint64_t
 snic_env_xstat(uint16_t port, const char *name)

@@ -45,25 +45,6 @@ static struct rte_ring *plain_ring;
 
 /* ------------------------------------------------------------ helpers */
 
-/* Rules of one type on every snic port, through the dump API (N-13). */
-static int
-count_rules(uint32_t type)
-{
-	const struct rte_flow_item *pat[64];
-	const struct rte_flow_action *act[64];
-	uint32_t n;
-	void *ctx;
-	int total = 0;
-
-	if (rte_flow_dump_start(&ctx, type) != 0)
-		return -1;
-	while (rte_flow_dump_next(ctx, RTE_DIM(pat), &n, pat, act) == 0 &&
-	       n > 0)
-		total += n;
-	rte_flow_dump_done(ctx);
-	return total;
-}
-
 struct refusal {
 	int code;                      /* positive errno */
 	enum rte_flow_error_type type;
@@ -102,7 +83,7 @@ refused(int line, uint16_t port, const struct rte_flow_attr *attr,
 	const struct rte_flow_item *pat, const struct rte_flow_action *act,
 	const struct refusal *x)
 {
-	int n_exact = count_rules(T_EXACT), n_acl = count_rules(T_ACL);
+	int n_exact = snic_env_count_rules(T_EXACT), n_acl = snic_env_count_rules(T_ACL);
 	struct rte_flow_error err;
 	struct rte_flow *f;
 	int rc, eno;
@@ -117,11 +98,11 @@ refused(int line, uint16_t port, const struct rte_flow_attr *attr,
 	err_match(line, "create", f == NULL ? -eno : 0, eno, &err, x);
 	if (f != NULL)
 		rte_flow_destroy(port, f, &err);
-	if (count_rules(T_EXACT) != n_exact || count_rules(T_ACL) != n_acl) {
+	if (snic_env_count_rules(T_EXACT) != n_exact || snic_env_count_rules(T_ACL) != n_acl) {
 		nf_test_failed_checks++;
 		fprintf(stderr, "%s:%d: rule count changed: exact %d -> %d, "
 			"acl %d -> %d\n", __FILE__, line, n_exact,
-			count_rules(T_EXACT), n_acl, count_rules(T_ACL));
+			snic_env_count_rules(T_EXACT), n_acl, snic_env_count_rules(T_ACL));
 	}
 }
 
@@ -688,7 +669,7 @@ NF_TEST(test_duplicate)
 				      &err), 0);
 	NF_CHECK_EQ(rte_flow_destroy(env.port[1], f, &err), 0);
 	NF_CHECK_EQ(rte_flow_destroy(env.port[1], g, &err), 0);
-	NF_CHECK_EQ(count_rules(T_EXACT), 0);
+	NF_CHECK_EQ(snic_env_count_rules(T_EXACT), 0);
 }
 
 /* N-9: 16 rules per group, 32 per port over both directions. */
@@ -707,7 +688,7 @@ NF_TEST(test_acl_limits)
 		NF_CHECK(f != NULL);
 		made += f != NULL;
 	}
-	NF_CHECK_EQ(count_rules(T_ACL), made);
+	NF_CHECK_EQ(snic_env_count_rules(T_ACL), made);
 	acl_init(&r, 1, 0, "10.1.0.99");
 	REFUSED(env.port[1], &r, ENOSPC, RTE_FLOW_ERROR_TYPE_ATTR_GROUP,
 		&r.attr, "ingress group 0 is full");
@@ -722,7 +703,7 @@ NF_TEST(test_acl_limits)
 		NF_CHECK(f != NULL);
 		made += f != NULL;
 	}
-	NF_CHECK_EQ(count_rules(T_ACL), RTE_PMD_SNIC_ACL_RULES_PER_PORT);
+	NF_CHECK_EQ(snic_env_count_rules(T_ACL), RTE_PMD_SNIC_ACL_RULES_PER_PORT);
 	/* 33rd: group 1 of either direction is empty, the port is full */
 	acl_init(&r, 1, 1, "10.3.0.1");
 	REFUSED(env.port[1], &r, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
@@ -736,7 +717,7 @@ NF_TEST(test_acl_limits)
 	NF_CHECK(f != NULL);
 	NF_CHECK_EQ(rte_flow_flush(env.port[1], &err), 0);
 	NF_CHECK_EQ(rte_flow_flush(env.port[2], &err), 0);
-	NF_CHECK_EQ(count_rules(T_ACL), 0);
+	NF_CHECK_EQ(snic_env_count_rules(T_ACL), 0);
 	/* room again */
 	acl_init(&r, 1, 0, "10.1.0.99");
 	NF_CHECK_EQ(rte_flow_validate(env.port[1], &r.attr, r.pat, r.act,
@@ -782,7 +763,7 @@ NF_TEST(test_max_rules)
 	f[8] = rte_flow_create(env2.port[1], &r.attr, r.pat, r.act, &err);
 	NF_CHECK(f[8] != NULL);
 	NF_CHECK_EQ(rte_flow_flush(env2.port[1], &err), 0);
-	NF_CHECK_EQ(count_rules(T_EXACT), 0);
+	NF_CHECK_EQ(snic_env_count_rules(T_EXACT), 0);
 }
 
 /* ------------------------------------------------------------ handles */
@@ -887,7 +868,7 @@ NF_TEST(test_indirect_count)
 		RTE_FLOW_ACTION_TYPE_INDIRECT, shared };
 	REFUSED(env.port[1], &r, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_CONF,
 		&r.act[R_COUNT], "not a COUNT handle of this switch");
-	NF_CHECK_EQ(count_rules(T_EXACT), 0);
+	NF_CHECK_EQ(snic_env_count_rules(T_EXACT), 0);
 }
 
 /* N-12, N-14: destroy and query check the rule handle and its port. */
@@ -932,7 +913,7 @@ NF_TEST(test_rule_handles)
 		   RTE_FLOW_ERROR_TYPE_HANDLE, f, "not a rule of port");
 	OP_REFUSED(QUERY(env.port[2], f, qa), EINVAL,
 		   RTE_FLOW_ERROR_TYPE_HANDLE, f, "not a rule of port");
-	NF_CHECK_EQ(count_rules(T_EXACT), 2);
+	NF_CHECK_EQ(snic_env_count_rules(T_EXACT), 2);
 	/* query: COUNT only, and only of a rule that counts */
 	OP_REFUSED(QUERY(env.port[1], nc, qa), ENOTSUP,
 		   RTE_FLOW_ERROR_TYPE_ACTION, qa, "no COUNT action");
@@ -943,7 +924,7 @@ NF_TEST(test_rule_handles)
 	 * PMD, snic frees the rule after a grace period) */
 	NF_CHECK_EQ(rte_flow_destroy(env.port[1], f, &err), 0);
 	NF_CHECK_EQ(rte_flow_destroy(env.port[1], nc, &err), 0);
-	NF_CHECK_EQ(count_rules(T_EXACT), 0);
+	NF_CHECK_EQ(snic_env_count_rules(T_EXACT), 0);
 #undef DESTROY
 #undef QUERY
 }
@@ -1347,8 +1328,8 @@ NF_TEST(test_dump_roundtrip)
 	h = dump_rules_create(&n_exact, &n_acl);
 	NF_CHECK_EQ(n_exact, 6);
 	NF_CHECK_EQ(n_acl, 3);
-	NF_CHECK_EQ(count_rules(T_EXACT), n_exact);
-	NF_CHECK_EQ(count_rules(T_ACL), n_acl);
+	NF_CHECK_EQ(snic_env_count_rules(T_EXACT), n_exact);
+	NF_CHECK_EQ(snic_env_count_rules(T_ACL), n_acl);
 	for (unsigned int i = 0; i < n_dcases; i++) {
 		struct dump_case *c = &dcases[i];
 		int fails = nf_test_failed_checks;
@@ -1387,8 +1368,8 @@ NF_TEST(test_dump_roundtrip)
 
 	for (unsigned int i = 0; i < env.n; i++)
 		NF_CHECK_EQ(rte_flow_flush(env.port[i], &err), 0);
-	NF_CHECK_EQ(count_rules(T_EXACT), 0);
-	NF_CHECK_EQ(count_rules(T_ACL), 0);
+	NF_CHECK_EQ(snic_env_count_rules(T_EXACT), 0);
+	NF_CHECK_EQ(snic_env_count_rules(T_ACL), 0);
 	/* without rules every packet goes to software as it came (N-2) */
 	for (unsigned int i = 0; i < n_dcases; i++) {
 		observe(dcases[i].in, &dcases[i].pkt, &none);
@@ -1420,8 +1401,8 @@ NF_TEST(test_dump_roundtrip)
 	}
 	NF_CHECK_EQ(rte_flow_dump_done(ce), 0);
 	NF_CHECK_EQ(rte_flow_dump_done(ca), 0);
-	NF_CHECK_EQ(count_rules(T_EXACT), n_exact);
-	NF_CHECK_EQ(count_rules(T_ACL), n_acl);
+	NF_CHECK_EQ(snic_env_count_rules(T_EXACT), n_exact);
+	NF_CHECK_EQ(snic_env_count_rules(T_ACL), n_acl);
 
 	for (unsigned int i = 0; i < n_dcases; i++) {
 		int before_fail = nf_test_failed_checks;

@@ -27,25 +27,6 @@
 
 static struct snic_env env;
 
-/* Rules of a type on every snic port, through the dump API (N-13). */
-static int
-count_rules(uint32_t type)
-{
-	const struct rte_flow_item *pat[64];
-	const struct rte_flow_action *acts[64];
-	uint32_t n;
-	void *ctx;
-	int total = 0;
-
-	if (rte_flow_dump_start(&ctx, type) != 0)
-		return -1;
-	while (rte_flow_dump_next(ctx, RTE_DIM(pat), &n, pat, acts) == 0 &&
-	       n > 0)
-		total += n;
-	rte_flow_dump_done(ctx);
-	return total;
-}
-
 static void
 set_mtu(unsigned int i, uint16_t mtu)
 {
@@ -101,7 +82,7 @@ NF_TEST(test_encap_rule_refused_over_uplink_mtu)
 
 	for (size_t k = 0; k < RTE_DIM(c); k++) {
 		struct tun_desc t = egress_tunnel(c[k].v6);
-		int before = count_rules(RTE_PMD_SNIC_FLOW_TYPE_EXACT);
+		int before = snic_env_count_rules(RTE_PMD_SNIC_FLOW_TYPE_EXACT);
 
 		set_mtu(UPLINK, c[k].uplink);
 		set_mtu(VF0, c[k].vf);
@@ -117,7 +98,7 @@ NF_TEST(test_encap_rule_refused_over_uplink_mtu)
 		if (err.message == NULL || strstr(err.message, want) == NULL)
 			printf("  got: %s\n  want: %s\n",
 			       err.message ? err.message : "(null)", want);
-		NF_CHECK_EQ(count_rules(RTE_PMD_SNIC_FLOW_TYPE_EXACT), before);
+		NF_CHECK_EQ(snic_env_count_rules(RTE_PMD_SNIC_FLOW_TYPE_EXACT), before);
 	}
 	/* Exactly at the limit: accepted. So is a smaller representor. */
 	{
@@ -448,7 +429,7 @@ NF_TEST(test_tunnel_config_errors)
 		NF_CHECK(err.message != NULL &&
 			 strstr(err.message, "SNIC_TUNNEL_SET") != NULL);
 	}
-	NF_CHECK_EQ(count_rules(RTE_PMD_SNIC_FLOW_TYPE_EXACT), 0);
+	NF_CHECK_EQ(snic_env_count_rules(RTE_PMD_SNIC_FLOW_TYPE_EXACT), 0);
 }
 
 int
