@@ -7,7 +7,7 @@
  * flows, 64-byte frames, packets injected in memory.
  *
  *   bench_fwd [-m MB] [-t SEC] [-w SEC] [-M MBUFS] [--tries N]
- *             [--max-others CORES] [--no-baseline] [N ...]
+ *             [--max-others CORES] [--no-baseline] [--meter] [N ...]
  *                                          (default N: 1 1000 100000 1000000)
  *
  * Set-up (a fresh process per N, forked before EAL init): a snic switch in
@@ -37,6 +37,10 @@
  * moves mbuf pointers and never touches a frame: the harness's own cost
  * per frame, included in the NIC's figure.
  *
+ * --meter adds an srTCM port meter on the VF's VM -> NIC direction with a
+ * rate far above the offered load, so every packet is metered (green) and
+ * forwarded: the figure minus the one without is the meter's cost (N-16).
+ *
  * Output, one line per measurement:
  *   fwd_baseline flows=N mbufs=M rate=X Mpps ns_per_pkt=T cpu=S others=O
  *   fwd flows=N mbufs=M rate=X Mpps ns_per_pkt=T cpu=S others=O
@@ -55,6 +59,8 @@
 
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_mtr.h>
+#include <rte_pmd_snic.h>
 #include <rte_udp.h>
 
 #include "bench_common.h"
@@ -71,6 +77,7 @@ struct opts {
 	bool baseline;
 	unsigned int tries;
 	double max_others;
+	bool meter;       /* a VM -> NIC port meter on the VF (N-16) */
 };
 
 struct run {
@@ -261,6 +268,35 @@ measure(struct run *r, const struct opts *o, bool nic, struct result *res,
 	}
 }
 
+/* An srTCM port meter far above any rate this loop reaches (N-16). */
+static int
+port_meter_add(uint16_t port)
+{
+	struct rte_mtr_meter_profile prof = {
+		.alg = RTE_MTR_SRTCM_RFC2697,
+		.srtcm_rfc2697 = { .cir = 12500000000ull,
+				   .cbs = 1u << 30, .ebs = 0 },
+	};
+	struct rte_mtr_params params = {
+		.meter_profile_id = 1,
+		.meter_policy_id = RTE_PMD_SNIC_MTR_POLICY_DEFAULT,
+		.meter_enable = 1,
+		.stats_mask = RTE_MTR_STATS_N_PKTS_GREEN |
+			      RTE_MTR_STATS_N_PKTS_DROPPED,
+	};
+	struct rte_mtr_error err = {0};
+
+	if (rte_mtr_meter_profile_add(port, 1, &prof, &err) != 0 ||
+	    rte_mtr_create(port, RTE_PMD_SNIC_MTR_ID(
+			   RTE_PMD_SNIC_MTR_DIR_VM_TO_NIC, 1), &params, 0,
+			   &err) != 0) {
+		fprintf(stderr, "port meter: %s\n",
+			err.message ? err.message : "(no message)");
+		return -1;
+	}
+	return 0;
+}
+
 /* NIC counters around the measured interval. */
 static uint64_t snap_hw[2], snap_miss[2], snap_drop[2];
 
@@ -333,15 +369,18 @@ run_one(uint32_t n_flows, const struct opts *o)
 	t1 = bench_now_ns();
 	fprintf(stderr, "flows=%u: %u rules in %.2f s\n", n_flows, n_flows,
 		(t1 - t0) / 1e9);
+	if (o->meter && port_meter_add(r.b.port[1]) != 0)
+		return 1;
 
 	measure(&r, o, true, &res, nic_snap);
 	hw = snap_hw[1] - snap_hw[0];
 	miss = snap_miss[1] - snap_miss[0];
 	drop = snap_drop[1] - snap_drop[0];
 	ok = hw == res.pkts && miss == 0 && drop == 0 && res.upcalls == 0;
-	printf("fwd flows=%u mbufs=%u rate=%.2f Mpps ns_per_pkt=%.1f "
+	printf("fwd%s flows=%u mbufs=%u rate=%.2f Mpps ns_per_pkt=%.1f "
 	       "cpu=%.2f others=%.2f hw_forwarded=%" PRIu64 " pkts=%" PRIu64
-	       " misses=%" PRIu64 " drops=%" PRIu64 " check=%s\n", n_flows,
+	       " misses=%" PRIu64 " drops=%" PRIu64 " check=%s\n",
+	       o->meter ? "_meter" : "", n_flows,
 	       r.n_mbufs, res.mpps, res.ns_per_pkt, res.cpu, res.others, hw,
 	       res.pkts, miss, drop, ok ? "ok" : "FAIL");
 	fflush(stdout);
@@ -376,12 +415,14 @@ main(int argc, char **argv)
 			o.max_others = strtod(argv[++i], NULL);
 		} else if (strcmp(a, "--no-baseline") == 0) {
 			o.baseline = false;
+		} else if (strcmp(a, "--meter") == 0) {
+			o.meter = true;
 		} else if (given < MAX_SIZES && a[0] != '-') {
 			sizes[given++] = (uint32_t)strtoul(a, NULL, 0);
 		} else {
 			fprintf(stderr, "usage: %s [-m MB] [-t SEC] [-w SEC] "
 				"[-M MBUFS] [--tries N] [--max-others CORES] "
-				"[--no-baseline] "
+				"[--no-baseline] [--meter] "
 				"[flows ...]\n", argv[0]);
 			return 2;
 		}
