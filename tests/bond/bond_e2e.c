@@ -11,16 +11,21 @@
  *
  * lacp:    bond0 (auto-created, empty) gets eth0, eth1 by the bond API;
  *          LACP converges, survives 3 s without traffic (keepalive),
- *          layer3+4 spreads 1024 flows, nomaster eth0 moves all to eth1.
+ *          layer3+4 spreads 1024 flows; b0's wire goes down mid-stream:
+ *          the loss is measured, eth0 leaves distribution and eth1 takes
+ *          everything; b0 comes back: LACP re-converges and layer3+4
+ *          spreads again; nomaster eth0 moves all to eth1.
  * ab:      bond0 restored from a bond config in active-backup, primary
  *          eth0; a numbered stream; b0's wire goes down mid-stream; the
  *          loss is measured at the peer.
  * restore: a new process: bond0 as the lacp run left it.
  * The peer's counters come from its status file (<dir>/peer.json).
  */
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -37,6 +42,8 @@
 #include "nf_test.h"
 #include "snic.h"
 #include "snic_agent.h"
+
+extern char **environ; /* for posix_spawnp (unistd.h: _GNU_SOURCE only) */
 
 #define SNIC_NAME "net_snic_bt"
 #define CD (STATE_COLLECTING | STATE_DISTRIBUTING)
@@ -132,6 +139,73 @@ send_flows(uint32_t n, uint32_t flows)
 		sent += ok;
 		poll_ms(1);
 	}
+	return sent;
+}
+
+/* Start "ip -n <netns> link set <b0> up|down": b0's wire (the peer's end
+ * of eth0's veth) goes as a cable pull would, the NIC only sees its
+ * carrier go. Returns the pid, or -1. */
+static pid_t
+wire_b0_start(const char *state)
+{
+	char *argv[] = {"ip", "-n", (char *)netns, "link", "set",
+			(char *)ifb0, (char *)state, NULL};
+	pid_t pid;
+
+	if (posix_spawnp(&pid, "ip", NULL, NULL, argv, environ) != 0)
+		return -1;
+	return pid;
+}
+
+/* Reap the ip command; true once it has exited with status 0. */
+static bool
+wire_b0_done(pid_t pid, int flags)
+{
+	int st;
+
+	return pid > 0 && waitpid(pid, &st, flags) == pid &&
+		WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static void
+wire_b0(const char *state)
+{
+	NF_CHECK(wire_b0_done(wire_b0_start(state), 0));
+}
+
+/* One packet per ms for ms ms, of flows 0..flows-1; b0's wire goes down at
+ * down_at ms (never if down_at >= ms). Flows n and n + 1 have the same
+ * layer3+4 hash (their ip dst and udp src low bytes cancel in it; only
+ * flow / 256 counts), so the stream steps by 257: the member changes from
+ * one packet to the next and eth0 has its share when the wire goes. The
+ * ip command runs beside the stream, which does not pause for it: the
+ * loss is what the wire and the bond's reaction cost, not the command's
+ * run time. Returns the packets sent. */
+static uint64_t
+stream_ms(uint64_t ms, uint32_t flows, uint64_t down_at)
+{
+	uint64_t sent = 0, n = 0, t0 = now_ms();
+	bool down = down_at >= ms, done = down;
+	pid_t ip = -1;
+
+	while (now_ms() - t0 < ms) {
+		struct rte_mbuf *m = make_pkt((uint32_t)(n++ * 257 % flows));
+
+		if (m != NULL && rte_eth_tx_burst(up_port, 0, &m, 1) == 1)
+			sent++;
+		else
+			rte_pktmbuf_free(m);
+		if (!down && now_ms() - t0 >= down_at) {
+			ip = wire_b0_start("down");
+			NF_CHECK(ip > 0);
+			down = true;
+		}
+		if (!done && ip > 0)
+			done = wire_b0_done(ip, WNOHANG);
+		poll_ms(1);
+	}
+	if (!done)
+		NF_CHECK(wire_b0_done(ip, 0));
 	return sent;
 }
 
@@ -261,14 +335,92 @@ show_bond0(void)
 	return res;
 }
 
+/* 4096 packets of 1024 flows: all must arrive, 30-70 % of them on b0
+ * (the peer's status file is 50 ms old at most: it is read 500 ms on). */
+static void
+spread_check(const char *what)
+{
+	struct peer_status a, b;
+	uint64_t sent, got0, got;
+	double share0;
+
+	NF_CHECK_EQ(peer_read(&a), 0);
+	sent = send_flows(4096, 1024);
+	poll_ms(500);
+	NF_CHECK_EQ(peer_read(&b), 0);
+	got0 = b.rx[0] - a.rx[0];
+	got = b.rx[0] + b.rx[1] - a.rx[0] - a.rx[1];
+	share0 = 100.0 * got0 / (double)RTE_MAX((uint64_t)1, got);
+	printf("%s: 1024 flows, %lu sent, peer got %lu on b0 (%.1f%%), "
+	       "%lu on b1 (%.1f%%)\n", what, (unsigned long)sent,
+	       (unsigned long)got0, share0, (unsigned long)(got - got0),
+	       100.0 - share0);
+	NF_CHECK_EQ(got, sent);
+	NF_CHECK(share0 >= 30.0 && share0 <= 70.0);
+}
+
+/* 2048 packets of 1024 flows: none may reach b0, all must reach b1. */
+static void
+all_on_b1(const char *what)
+{
+	struct peer_status a, b;
+	uint64_t sent;
+
+	NF_CHECK_EQ(peer_read(&a), 0);
+	sent = send_flows(2048, 1024);
+	poll_ms(500);
+	NF_CHECK_EQ(peer_read(&b), 0);
+	printf("%s: %lu sent, peer got %lu on b0, %lu on b1\n", what,
+	       (unsigned long)sent, (unsigned long)(b.rx[0] - a.rx[0]),
+	       (unsigned long)(b.rx[1] - a.rx[1]));
+	NF_CHECK_EQ(b.rx[0] - a.rx[0], 0);
+	NF_CHECK_EQ(b.rx[1] - a.rx[1], sent);
+}
+
+/* 802.3ad with a member's wire going down (N-18): the PHY monitor marks
+ * eth0 down, net_bonding stops distributing to it and eth1 carries all;
+ * with the wire back LACP re-converges and both members carry again. */
+static void
+lacp_carrier_loss(void)
+{
+	struct peer_status a, b;
+	uint64_t sent, lost;
+	int ms;
+
+	/* 1 packet per ms, 1024 flows, b0 down at 200 ms of 700: what
+	 * eth0 had in flight until it left distribution is lost. */
+	NF_CHECK_EQ(peer_read(&a), 0);
+	sent = stream_ms(700, 1024, 200);
+	poll_ms(300);
+	NF_CHECK_EQ(peer_read(&b), 0);
+	lost = sent - (b.rx[0] + b.rx[1] - a.rx[0] - a.rx[1]);
+	printf("802.3ad b0 down: %lu sent at ~1/ms, b0 got %lu, b1 got %lu, "
+	       "lost %lu (~%lu ms of eth0's half of the traffic)\n",
+	       (unsigned long)sent, (unsigned long)(b.rx[0] - a.rx[0]),
+	       (unsigned long)(b.rx[1] - a.rx[1]), (unsigned long)lost,
+	       (unsigned long)(2 * lost * 700 / RTE_MAX(sent, (uint64_t)1)));
+	/* eth0 carried its half of the 200 ms before the cut (~100 packets;
+	 * without it nothing was measured). */
+	NF_CHECK(b.rx[0] - a.rx[0] > sent / 10);
+	NF_CHECK(lost * 700 / RTE_MAX(sent, (uint64_t)1) < 100);
+	/* Wire still down: eth0 is out of LACP, eth1 carries everything. */
+	NF_CHECK(peer_read(&a) == 0 && !lacp_up(0, &a));
+	all_on_b1("802.3ad b0 down");
+	/* Wire back: LACP again on both sides, traffic on both members. */
+	wire_b0("up");
+	ms = wait_lacp(10000, 1, 1);
+	printf("802.3ad b0 up: both members collecting+distributing on both "
+	       "sides after %d ms\n", ms);
+	NF_CHECK(ms >= 0);
+	spread_check("layer3+4 after b0 up");
+}
+
 static void
 scenario_lacp(void)
 {
-	struct peer_status a, b;
+	struct peer_status a;
 	char err[256];
-	uint64_t sent;
 	int ms;
-	double share0;
 
 	NF_CHECK_EQ(snic_bond_set_master(sw, "eth0", "bond0", err,
 					 sizeof(err)), 0);
@@ -287,60 +439,26 @@ scenario_lacp(void)
 	NF_CHECK_EQ(snic_bond_set_policy(sw, "bond0", "layer3+4", err,
 					 sizeof(err)), 0);
 	poll_ms(100);
-	NF_CHECK_EQ(peer_read(&a), 0);
-	sent = send_flows(4096, 1024);
-	poll_ms(500);
-	NF_CHECK_EQ(peer_read(&b), 0);
-	share0 = 100.0 * (b.rx[0] - a.rx[0]) /
-		(double)RTE_MAX((uint64_t)1, b.rx[0] + b.rx[1] - a.rx[0] - a.rx[1]);
-	printf("layer3+4: 1024 flows, %lu sent, peer got %lu on b0 (%.1f%%), "
-	       "%lu on b1 (%.1f%%)\n", (unsigned long)sent,
-	       (unsigned long)(b.rx[0] - a.rx[0]), share0,
-	       (unsigned long)(b.rx[1] - a.rx[1]), 100.0 - share0);
-	NF_CHECK_EQ(b.rx[0] + b.rx[1] - a.rx[0] - a.rx[1], sent);
-	NF_CHECK(share0 >= 30.0 && share0 <= 70.0);
+	spread_check("layer3+4");
+	lacp_carrier_loss();
 	/* 802.3ad: eth0 leaves the bond, eth1 takes everything. */
 	NF_CHECK_EQ(snic_bond_set_nomaster(sw, "eth0", err, sizeof(err)), 0);
 	poll_ms(200);
-	NF_CHECK_EQ(peer_read(&a), 0);
-	sent = send_flows(2048, 1024);
-	poll_ms(500);
-	NF_CHECK_EQ(peer_read(&b), 0);
-	printf("nomaster eth0: %lu sent, peer got %lu on b0, %lu on b1\n",
-	       (unsigned long)sent, (unsigned long)(b.rx[0] - a.rx[0]),
-	       (unsigned long)(b.rx[1] - a.rx[1]));
-	NF_CHECK_EQ(b.rx[0] - a.rx[0], 0);
-	NF_CHECK_EQ(b.rx[1] - a.rx[1], sent);
+	all_on_b1("nomaster eth0");
 }
 
 static void
 scenario_ab(void)
 {
 	struct peer_status st;
-	char cmd[256];
-	uint64_t sent = 0, t0, down_at = 0, got, lost;
+	uint64_t sent, got, lost;
 	json_t *b = show_bond0();
 
 	NF_CHECK(b != NULL);
 	json_decref(b);
 	poll_ms(300); /* links up, eth0 active */
-	t0 = now_ms();
 	/* 1 packet per ms for 2.5 s; b0's wire goes down at 1 s. */
-	while (now_ms() - t0 < 2500) {
-		struct rte_mbuf *m = make_pkt(0);
-
-		if (m != NULL && rte_eth_tx_burst(up_port, 0, &m, 1) == 1)
-			sent++;
-		else
-			rte_pktmbuf_free(m);
-		if (down_at == 0 && now_ms() - t0 >= 1000) {
-			snprintf(cmd, sizeof(cmd), "ip -n %s link set %s down",
-				 netns, ifb0);
-			NF_CHECK_EQ(system(cmd), 0);
-			down_at = now_ms();
-		}
-		poll_ms(1);
-	}
+	sent = stream_ms(2500, 1, 1000);
 	poll_ms(300);
 	NF_CHECK_EQ(peer_read(&st), 0);
 	got = st.rx[0] + st.rx[1];

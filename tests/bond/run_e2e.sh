@@ -3,7 +3,9 @@
 # bond0 over af_packet on veths a0/a1) against a DPDK LACP peer (lacp_peer
 # on b0/b1 in a network namespace; the kernel has no bonding driver).
 #   run_e2e.sh <build dir of the tests> lacp|ab
-# lacp also runs "restore" in a new process (persistence). Needs root;
+# lacp also runs "restore" in a new process (persistence). bond_e2e sets
+# b0 down and up (ip -n) to cut eth0's wire; b0 lives in the netns, so
+# deleting it cleans up whatever state a failed run left. Needs root;
 # exits 77 (skipped) without it. Cleans up netns, veths and the peer on
 # any exit.
 set -u

@@ -5,9 +5,10 @@
 /*
  * Unit test of snic_flow_cmd_format(): rules of the spec (§7.2 L2, §7.3
  * encap, an ACL rule with SET_TAG, a TCP flags mask, a mirror with an
- * indirect COUNT) written as dpdk-testpmd 22.11 commands, compared to exact
- * strings. The same strings are replayed by tests/testpmd/flow_replay.tp,
- * which proves testpmd accepts them. Also: snprintf-style truncation.
+ * indirect COUNT, a flow METER) written as dpdk-testpmd 22.11 commands,
+ * compared to exact strings. The same strings are replayed by
+ * tests/testpmd/flow_replay.tp, which proves testpmd accepts them. Also:
+ * snprintf-style truncation.
  *
  * Links snic_flow_cmd.c alone; it needs nothing else from the PMD. No EAL.
  */
@@ -231,6 +232,24 @@ NF_TEST(setup_commands)
 		"src_value 2e width 6 / port_id id 5 / end");
 }
 
+/* METER (N-16): a flow meter (direction bits 0) by its mtr_id. */
+NF_TEST(meter_rule)
+{
+	static const struct rte_flow_action_meter mtr = { .mtr_id = 1 };
+	const struct rte_flow_attr attr = { .ingress = 1 };
+	const struct rte_flow_item items[] = {
+		IT(ETH, NULL, NULL), IT(IPV4, NULL, NULL), IT(UDP, NULL, NULL),
+		IEND,
+	};
+	const struct rte_flow_action acts[] = {
+		AC(METER, &mtr), AC(COUNT, &count), AC(PORT_ID, &to5), AEND,
+	};
+
+	check_cmd(4, &attr, items, acts,
+		"flow create 4 ingress pattern eth / ipv4 / udp / end actions "
+		"meter mtr_id 1 / count / port_id id 5 / end");
+}
+
 /* What testpmd cannot express is <...>; UPCALL is testpmd's QUEUE 0.
  * (A NULL mask is rte_flow's default mask: a zero spec field is printed.) */
 NF_TEST(not_replayable)
@@ -246,12 +265,28 @@ NF_TEST(not_replayable)
 		{ .type = RTE_FLOW_ACTION_TYPE_SNIC_UPCALL }, { .type = 9 },
 		AEND,
 	};
+	/* The tunnel offload PMD item and action (testpmd: tunnel_match /
+	 * tunnel_set <its own id>); their conf is opaque here. */
+	static const int opaque;
+	const struct rte_flow_item tun_items[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_SNIC_TUNNEL, .spec = &opaque },
+		IT(ETH, NULL, NULL), IEND,
+	};
+	const struct rte_flow_action tun_acts[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_SNIC_TUNNEL_SET,
+		  .conf = &opaque },
+		AC(VXLAN_DECAP, NULL), AC(PORT_ID, &to5), AEND,
+	};
 
 	rte_pmd_snic_flow_type_set(&attr, RTE_PMD_SNIC_FLOW_TYPE_FUZZY);
 	check_cmd(3, &attr, items, acts,
 		"flow create 3 <flow type 1> ingress pattern "
 		"<outer_ipv4 proto is 0 dst is 192.168.1.1> / <type 26> / end actions "
 		"queue index 0 / <type 9> / end");
+	check_cmd(3, &(struct rte_flow_attr){ .ingress = 1 }, tun_items,
+		tun_acts,
+		"flow create 3 ingress pattern <snic_tunnel> / eth / end "
+		"actions <snic_tunnel_set> / vxlan_decap / port_id id 5 / end");
 	check_cmd(3, NULL, NULL, NULL,
 		"flow create 3 <null attr> pattern <null> end actions <null> "
 		"end");
@@ -291,7 +326,8 @@ main(void)
 	static const struct nf_test_case cases[] = {
 		NF_CASE(l2_rule), NF_CASE(encap_rule),
 		NF_CASE(acl_set_tag_rule), NF_CASE(tcp_flags_rule),
-		NF_CASE(setup_commands), NF_CASE(not_replayable),
+		NF_CASE(setup_commands), NF_CASE(meter_rule),
+		NF_CASE(not_replayable),
 		NF_CASE(truncation),
 	};
 

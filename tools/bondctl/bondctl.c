@@ -75,6 +75,19 @@ struct request {
 	void (*print)(json_t *result, const struct opts *o);
 };
 
+/* "bondctl: <message>" on stderr, for die_usage (exit 2) and die
+ * (exit 1). */
+static void
+vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	fputs("bondctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void
 die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 					      noreturn));
@@ -84,11 +97,9 @@ die_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bondctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -100,11 +111,9 @@ die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bondctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_FAILURE);
 }
 
@@ -510,20 +519,34 @@ parse_set(int argc, char **argv, struct request *rq)
 		die_usage("set: unexpected '%s'", argv[used]);
 }
 
+/* show and xstats differ only in their word, methods and printers:
+ * [0] for a bond, [1] with bond_slave. */
+static const struct query {
+	const char *cmd;
+	const char *methods[2];
+	void (*printers[2])(json_t *, const struct opts *);
+} query_show = {
+	"show", {"bond_show", "bond_slave_show"},
+	{print_bond_show, print_slave_show},
+}, query_xstats = {
+	"xstats", {"bond_xstats", "bond_slave_xstats"},
+	{print_bond_xstats, print_slave_xstats},
+};
+
 /* [bond_slave] [dev DEV] for show and xstats. */
 static void
-parse_query(const char *cmd, int argc, char **argv, struct request *rq,
-	    const char *const methods[2],
-	    void (*const printers[2])(json_t *, const struct opts *))
+parse_query(const struct query *q, int argc, char **argv,
+	    struct request *rq)
 {
+	const char *cmd = q->cmd;
 	int slave = 0, i = 0;
 
 	if (argc > 0 && strcmp(argv[0], "bond_slave") == 0) {
 		slave = 1;
 		i++;
 	}
-	rq->method = methods[slave];
-	rq->print = printers[slave];
+	rq->method = q->methods[slave];
+	rq->print = q->printers[slave];
 	rq->params = json_object();
 	if (i < argc) {
 		if (strcmp(argv[i], "dev") != 0)
@@ -542,26 +565,6 @@ parse_query(const char *cmd, int argc, char **argv, struct request *rq,
 }
 
 static void
-parse_show(int argc, char **argv, struct request *rq)
-{
-	static const char *const m[2] = {"bond_show", "bond_slave_show"};
-	static void (*const p[2])(json_t *, const struct opts *) = {
-		print_bond_show, print_slave_show};
-
-	parse_query("show", argc, argv, rq, m, p);
-}
-
-static void
-parse_xstats(int argc, char **argv, struct request *rq)
-{
-	static const char *const m[2] = {"bond_xstats", "bond_slave_xstats"};
-	static void (*const p[2])(json_t *, const struct opts *) = {
-		print_bond_xstats, print_slave_xstats};
-
-	parse_query("xstats", argc, argv, rq, m, p);
-}
-
-static void
 parse_help(int argc, char **argv, struct request *rq)
 {
 	(void)argc;
@@ -571,16 +574,19 @@ parse_help(int argc, char **argv, struct request *rq)
 	exit(EXIT_SUCCESS);
 }
 
+/* A command is parsed by its parse function or, for the queries, by
+ * parse_query with its query. */
 static const struct command {
 	const char *word;
 	cmd_parse_fn parse;
+	const struct query *query;
 } commands[] = {
-	{"add", parse_add},
-	{"delete", parse_delete},
-	{"set", parse_set},
-	{"show", parse_show},
-	{"xstats", parse_xstats},
-	{"help", parse_help},
+	{"add", parse_add, NULL},
+	{"delete", parse_delete, NULL},
+	{"set", parse_set, NULL},
+	{"show", NULL, &query_show},
+	{"xstats", NULL, &query_xstats},
+	{"help", parse_help, NULL},
 };
 
 /* ------------------------------------------------------ options */
@@ -784,7 +790,10 @@ main(int argc, char **argv)
 	if (cmd == NULL)
 		die_usage("unknown command '%s' (try 'bondctl help')",
 			  argv[i]);
-	cmd->parse(argc - i - 1, argv + i + 1, &rq);
+	if (cmd->query != NULL)
+		parse_query(cmd->query, argc - i - 1, argv + i + 1, &rq);
+	else
+		cmd->parse(argc - i - 1, argv + i + 1, &rq);
 	result = agent_call(sock_path(), &rq);
 	if (rq.print != NULL)
 		rq.print(result, &o);

@@ -19,8 +19,11 @@
  *     stale: it is never dereferenced here), so a fresh indirect COUNT is
  *     created under action id 0, 1, ... and the rule refers to it.
  * What testpmd cannot express (flow types 1/2, reserved bits, PMD-specific
- * items, fields testpmd has no token for) is written between '<' and '>',
- * which testpmd refuses rather than silently replaying another rule.
+ * items and actions, fields testpmd has no token for) is written between
+ * '<' and '>', which testpmd refuses rather than silently replaying another
+ * rule. The tunnel offload API's PMD item and action are such: testpmd
+ * expresses them only as tunnel_match/tunnel_set <id> on the attributes,
+ * with an id of testpmd's own that the rule does not carry.
  *
  * Items and actions are table-driven: one entry per type with its testpmd
  * name; item fields are described by offset/size so one formatter prints
@@ -352,6 +355,11 @@ static const struct item_desc item_descs[] = {
 		BYTES("src", ipv6, hdr.src_addr, FLD_IPV6),
 		BYTES("dst", ipv6, hdr.dst_addr, FLD_IPV6),
 	} },
+	/* The tunnel offload PMD item: testpmd adds it itself for "flow
+	 * create ... tunnel_match <id>", an id of its own tunnel list that
+	 * this formatter cannot know. */
+	{ RTE_FLOW_ITEM_TYPE_SNIC_TUNNEL, "snic_tunnel", NULL, true, NULL,
+	  { { NULL } } },
 };
 
 static const struct item_desc *
@@ -562,6 +570,14 @@ act_sample(struct cmd_buf *b, const void *conf, struct cmd_ctx *c)
 }
 
 static void
+act_meter(struct cmd_buf *b, const void *conf, struct cmd_ctx *c)
+{
+	RTE_SET_USED(c);
+	cmd_printf(b, " mtr_id %u",
+		   ((const struct rte_flow_action_meter *)conf)->mtr_id);
+}
+
+static void
 act_indirect(struct cmd_buf *b, const void *conf, struct cmd_ctx *c)
 {
 	RTE_SET_USED(conf);
@@ -604,6 +620,12 @@ static const struct action_desc action_descs[] = {
 	  true },
 	{ RTE_FLOW_ACTION_TYPE_SAMPLE, "sample", act_sample, true },
 	{ RTE_FLOW_ACTION_TYPE_INDIRECT, "indirect", act_indirect, false },
+	{ RTE_FLOW_ACTION_TYPE_METER, "meter", act_meter, true },
+	/* testpmd 22.11 has no token for the tunnel offload PMD action: it
+	 * adds it itself for "flow create ... tunnel_set <id>", an id of its
+	 * own tunnel list that this formatter cannot know. */
+	{ RTE_FLOW_ACTION_TYPE_SNIC_TUNNEL_SET, "<snic_tunnel_set>", NULL,
+	  false },
 };
 
 static const struct action_desc *

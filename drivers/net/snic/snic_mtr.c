@@ -39,27 +39,56 @@
 	RTE_MTR_STATS_N_BYTES_YELLOW | RTE_MTR_STATS_N_BYTES_RED | \
 	RTE_MTR_STATS_N_BYTES_DROPPED)
 
-struct snic_mtr_profile {
+/* Profiles and policies are both id-keyed, refcounted (by the meters using
+ * them) per-port objects with the same add/find/delete rules and errors;
+ * this header, first in each, lets one piece of code handle both. */
+struct snic_mtr_obj {
 	uint32_t id;
 	uint32_t refcnt;          /* meters using it */
+	struct snic_mtr_obj *next;
+};
+
+enum snic_mobj_kind {
+	SNIC_MOBJ_PROFILE,
+	SNIC_MOBJ_POLICY,
+	SNIC_MOBJ_KINDS,
+};
+
+/* What differs between the kinds: the words of the messages, the
+ * rte_mtr error type of their ids and their per-port limit. */
+static const struct {
+	const char *name;                 /* "meter <name> %u ..." */
+	const char *plural;
+	enum rte_mtr_error_type id_type;
+	uint32_t max;                     /* per port, built-in ones included */
+	uint32_t builtin;                 /* counted in max, not in the list */
+} snic_mobj_kind[SNIC_MOBJ_KINDS] = {
+	[SNIC_MOBJ_PROFILE] = {
+		"profile", "profiles", RTE_MTR_ERROR_TYPE_METER_PROFILE_ID,
+		SNIC_MTR_MAX_PROFILES, 0,
+	},
+	[SNIC_MOBJ_POLICY] = {
+		"policy", "policies", RTE_MTR_ERROR_TYPE_METER_POLICY_ID,
+		SNIC_MTR_MAX_POLICIES, 1,
+	},
+};
+
+struct snic_mtr_profile {
+	struct snic_mtr_obj obj;  /* first: the lists hold &obj */
 	struct snic_mtr_cfg cfg;  /* alg and rte_meter profile (gen, drop 0) */
-	struct snic_mtr_profile *next;
 };
 
 struct snic_mtr_policy {
-	uint32_t id;
-	uint32_t refcnt;          /* meters using it */
+	struct snic_mtr_obj obj;  /* first: the lists hold &obj */
 	uint8_t drop;             /* bit per colour */
-	struct snic_mtr_policy *next;
 };
 
 struct snic_mtr_ctx {
-	struct snic_mtr_profile *profiles;
-	struct snic_mtr_policy *policies; /* the built-in one not included */
+	/* Per kind; the built-in policy is not in its list. */
+	struct snic_mtr_obj *objs[SNIC_MOBJ_KINDS];
+	uint32_t n_objs[SNIC_MOBJ_KINDS];
 	struct snic_mtr_policy def;       /* RTE_PMD_SNIC_MTR_POLICY_DEFAULT */
 	struct snic_mtr *meters;
-	uint32_t n_profiles;
-	uint32_t n_policies;
 	uint32_t n_meters;
 	uint64_t gen;                     /* last profile generation given */
 };
@@ -108,30 +137,102 @@ snic_mtr_ctx(struct snic_port *port, struct rte_mtr_error *err)
 			     port->port_id);
 		return NULL;
 	}
-	c->def.id = RTE_PMD_SNIC_MTR_POLICY_DEFAULT;
+	c->def.obj.id = RTE_PMD_SNIC_MTR_POLICY_DEFAULT;
 	c->def.drop = 1u << RTE_COLOR_RED;
 	port->mtr = c;
 	return c;
 }
 
-static struct snic_mtr_profile *
-snic_profile_find(const struct snic_mtr_ctx *c, uint32_t id)
+#define SNIC_PROFILE_OF(o) container_of(o, struct snic_mtr_profile, obj)
+#define SNIC_POLICY_OF(o) container_of(o, struct snic_mtr_policy, obj)
+
+/* Object id of kind k in c (which may be NULL), the built-in policy
+ * included; NULL with ENOENT set if there is none (lock held). */
+static struct snic_mtr_obj *
+snic_mobj_get(struct snic_mtr_ctx *c, enum snic_mobj_kind k, uint32_t id,
+	      struct rte_mtr_error *err)
 {
-	for (struct snic_mtr_profile *p = c->profiles; p != NULL; p = p->next)
-		if (p->id == id)
-			return p;
+	struct snic_mtr_obj *o = NULL;
+
+	if (c != NULL && k == SNIC_MOBJ_POLICY &&
+	    id == RTE_PMD_SNIC_MTR_POLICY_DEFAULT)
+		return &c->def.obj;
+	for (o = c ? c->objs[k] : NULL; o != NULL; o = o->next)
+		if (o->id == id)
+			return o;
+	snic_mtr_err(err, ENOENT, snic_mobj_kind[k].id_type, NULL,
+		     "meter %s %u not found", snic_mobj_kind[k].name, id);
 	return NULL;
 }
 
-static struct snic_mtr_policy *
-snic_policy_find(struct snic_mtr_ctx *c, uint32_t id)
+/* Add a zeroed object of kind k and size bytes, its header first, with id
+ * id to the port's list, into *out; the caller fills in the rest (lock
+ * held). */
+static int
+snic_mobj_add(struct snic_port *port, enum snic_mobj_kind k, uint32_t id,
+	      size_t size, struct snic_mtr_obj **out,
+	      struct rte_mtr_error *err)
 {
-	if (id == RTE_PMD_SNIC_MTR_POLICY_DEFAULT)
-		return &c->def;
-	for (struct snic_mtr_policy *p = c->policies; p != NULL; p = p->next)
-		if (p->id == id)
-			return p;
-	return NULL;
+	struct snic_mtr_ctx *c = snic_mtr_ctx(port, err);
+	struct snic_mtr_obj *o;
+
+	if (c == NULL)
+		return -ENOMEM;
+	for (o = c->objs[k]; o != NULL; o = o->next)
+		if (o->id == id)
+			return snic_mtr_err(err, EEXIST,
+					    snic_mobj_kind[k].id_type, NULL,
+					    "meter %s %u exists",
+					    snic_mobj_kind[k].name, id);
+	if (c->n_objs[k] + snic_mobj_kind[k].builtin >= snic_mobj_kind[k].max)
+		return snic_mtr_err(err, ENOSPC, snic_mobj_kind[k].id_type,
+				    NULL, "port %u has %u meter %s, the maximum",
+				    port->port_id, snic_mobj_kind[k].max,
+				    snic_mobj_kind[k].plural);
+	o = calloc(1, size);
+	if (o == NULL)
+		return snic_mtr_err(err, ENOMEM, RTE_MTR_ERROR_TYPE_UNSPECIFIED,
+				    NULL, "meter %s %u: out of memory",
+				    snic_mobj_kind[k].name, id);
+	o->id = id;
+	o->next = c->objs[k];
+	c->objs[k] = o;
+	c->n_objs[k]++;
+	*out = o;
+	return 0;
+}
+
+/* Delete object id of kind k unless a meter uses it. Meters copy what
+ * they need into their cfg: the datapath never reads the object, it can
+ * go now. */
+static int
+snic_mobj_delete(struct snic_port *port, enum snic_mobj_kind k, uint32_t id,
+		 struct rte_mtr_error *err)
+{
+	struct snic_mtr_obj **pp, *o = NULL;
+	int rc = 0;
+
+	pthread_mutex_lock(&port->sw->lock);
+	pp = port->mtr ? &port->mtr->objs[k] : NULL;
+	while (pp != NULL && *pp != NULL && (*pp)->id != id)
+		pp = &(*pp)->next;
+	if (pp != NULL)
+		o = *pp;
+	if (o == NULL) {
+		rc = snic_mtr_err(err, ENOENT, snic_mobj_kind[k].id_type, NULL,
+				  "meter %s %u not found",
+				  snic_mobj_kind[k].name, id);
+	} else if (o->refcnt > 0) {
+		rc = snic_mtr_err(err, EBUSY, snic_mobj_kind[k].id_type, NULL,
+				  "meter %s %u in use by %u meters",
+				  snic_mobj_kind[k].name, id, o->refcnt);
+	} else {
+		*pp = o->next;
+		port->mtr->n_objs[k]--;
+		free(o);
+	}
+	pthread_mutex_unlock(&port->sw->lock);
+	return rc;
 }
 
 static struct snic_mtr *
@@ -305,8 +406,7 @@ snic_mtr_profile_add(struct rte_eth_dev *dev, uint32_t id,
 		     struct rte_mtr_error *err)
 {
 	struct snic_port *port = snic_mtr_port(dev);
-	struct snic_mtr_profile *p;
-	struct snic_mtr_ctx *c;
+	struct snic_mtr_obj *o;
 	struct snic_mtr_cfg cfg;
 	int rc;
 
@@ -314,28 +414,10 @@ snic_mtr_profile_add(struct rte_eth_dev *dev, uint32_t id,
 	if (rc != 0)
 		return rc;
 	pthread_mutex_lock(&port->sw->lock);
-	c = snic_mtr_ctx(port, err);
-	if (c == NULL) {
-		rc = -ENOMEM;
-	} else if (snic_profile_find(c, id) != NULL) {
-		rc = snic_mtr_err(err, EEXIST,
-			RTE_MTR_ERROR_TYPE_METER_PROFILE_ID, NULL,
-			"meter profile %u exists", id);
-	} else if (c->n_profiles >= SNIC_MTR_MAX_PROFILES) {
-		rc = snic_mtr_err(err, ENOSPC,
-			RTE_MTR_ERROR_TYPE_METER_PROFILE_ID, NULL,
-			"port %u has %u meter profiles, the maximum",
-			port->port_id, SNIC_MTR_MAX_PROFILES);
-	} else if ((p = calloc(1, sizeof(*p))) == NULL) {
-		rc = snic_mtr_err(err, ENOMEM, RTE_MTR_ERROR_TYPE_UNSPECIFIED,
-				  NULL, "meter profile %u: out of memory", id);
-	} else {
-		p->id = id;
-		p->cfg = cfg;
-		p->next = c->profiles;
-		c->profiles = p;
-		c->n_profiles++;
-	}
+	rc = snic_mobj_add(port, SNIC_MOBJ_PROFILE, id,
+			   sizeof(struct snic_mtr_profile), &o, err);
+	if (rc == 0)
+		SNIC_PROFILE_OF(o)->cfg = cfg;
 	pthread_mutex_unlock(&port->sw->lock);
 	return rc;
 }
@@ -344,33 +426,7 @@ static int
 snic_mtr_profile_delete(struct rte_eth_dev *dev, uint32_t id,
 			struct rte_mtr_error *err)
 {
-	struct snic_port *port = snic_mtr_port(dev);
-	struct snic_mtr_profile **pp, *p = NULL;
-	int rc = 0;
-
-	pthread_mutex_lock(&port->sw->lock);
-	pp = port->mtr ? &port->mtr->profiles : NULL;
-	while (pp != NULL && *pp != NULL && (*pp)->id != id)
-		pp = &(*pp)->next;
-	if (pp != NULL)
-		p = *pp;
-	if (p == NULL) {
-		rc = snic_mtr_err(err, ENOENT,
-			RTE_MTR_ERROR_TYPE_METER_PROFILE_ID, NULL,
-			"meter profile %u not found", id);
-	} else if (p->refcnt > 0) {
-		rc = snic_mtr_err(err, EBUSY,
-			RTE_MTR_ERROR_TYPE_METER_PROFILE_ID, NULL,
-			"meter profile %u in use by %u meters", id, p->refcnt);
-	} else {
-		/* Meters copy the profile into their cfg: the datapath never
-		 * reads this, it can go now. */
-		*pp = p->next;
-		port->mtr->n_profiles--;
-		free(p);
-	}
-	pthread_mutex_unlock(&port->sw->lock);
-	return rc;
+	return snic_mobj_delete(snic_mtr_port(dev), SNIC_MOBJ_PROFILE, id, err);
 }
 
 /* ------------------------------------------------------- policies */
@@ -423,8 +479,7 @@ snic_mtr_policy_add(struct rte_eth_dev *dev, uint32_t id,
 		    struct rte_mtr_error *err)
 {
 	struct snic_port *port = snic_mtr_port(dev);
-	struct snic_mtr_policy *p;
-	struct snic_mtr_ctx *c;
+	struct snic_mtr_obj *o;
 	uint8_t drop;
 	int rc = snic_policy_parse(policy, &drop, err);
 
@@ -436,28 +491,10 @@ snic_mtr_policy_add(struct rte_eth_dev *dev, uint32_t id,
 			"meter policy %u is the built-in default (red dropped)",
 			id);
 	pthread_mutex_lock(&port->sw->lock);
-	c = snic_mtr_ctx(port, err);
-	if (c == NULL) {
-		rc = -ENOMEM;
-	} else if (snic_policy_find(c, id) != NULL) {
-		rc = snic_mtr_err(err, EEXIST,
-			RTE_MTR_ERROR_TYPE_METER_POLICY_ID, NULL,
-			"meter policy %u exists", id);
-	} else if (c->n_policies + 1 >= SNIC_MTR_MAX_POLICIES) {
-		rc = snic_mtr_err(err, ENOSPC,
-			RTE_MTR_ERROR_TYPE_METER_POLICY_ID, NULL,
-			"port %u has %u meter policies, the maximum",
-			port->port_id, SNIC_MTR_MAX_POLICIES);
-	} else if ((p = calloc(1, sizeof(*p))) == NULL) {
-		rc = snic_mtr_err(err, ENOMEM, RTE_MTR_ERROR_TYPE_UNSPECIFIED,
-				  NULL, "meter policy %u: out of memory", id);
-	} else {
-		p->id = id;
-		p->drop = drop;
-		p->next = c->policies;
-		c->policies = p;
-		c->n_policies++;
-	}
+	rc = snic_mobj_add(port, SNIC_MOBJ_POLICY, id,
+			   sizeof(struct snic_mtr_policy), &o, err);
+	if (rc == 0)
+		SNIC_POLICY_OF(o)->drop = drop;
 	pthread_mutex_unlock(&port->sw->lock);
 	return rc;
 }
@@ -466,36 +503,12 @@ static int
 snic_mtr_policy_delete(struct rte_eth_dev *dev, uint32_t id,
 		       struct rte_mtr_error *err)
 {
-	struct snic_port *port = snic_mtr_port(dev);
-	struct snic_mtr_policy **pp, *p = NULL;
-	int rc = 0;
-
 	if (id == RTE_PMD_SNIC_MTR_POLICY_DEFAULT)
 		return snic_mtr_err(err, EPERM,
 			RTE_MTR_ERROR_TYPE_METER_POLICY_ID, NULL,
 			"meter policy %u is built in and cannot be deleted",
 			id);
-	pthread_mutex_lock(&port->sw->lock);
-	pp = port->mtr ? &port->mtr->policies : NULL;
-	while (pp != NULL && *pp != NULL && (*pp)->id != id)
-		pp = &(*pp)->next;
-	if (pp != NULL)
-		p = *pp;
-	if (p == NULL) {
-		rc = snic_mtr_err(err, ENOENT,
-			RTE_MTR_ERROR_TYPE_METER_POLICY_ID, NULL,
-			"meter policy %u not found", id);
-	} else if (p->refcnt > 0) {
-		rc = snic_mtr_err(err, EBUSY,
-			RTE_MTR_ERROR_TYPE_METER_POLICY_ID, NULL,
-			"meter policy %u in use by %u meters", id, p->refcnt);
-	} else {
-		*pp = p->next;
-		port->mtr->n_policies--;
-		free(p);
-	}
-	pthread_mutex_unlock(&port->sw->lock);
-	return rc;
+	return snic_mobj_delete(snic_mtr_port(dev), SNIC_MOBJ_POLICY, id, err);
 }
 
 /* ------------------------------------------------------- meters */
@@ -566,8 +579,7 @@ snic_mtr_create_locked(struct snic_port *port, uint32_t id,
 		       struct rte_mtr_error *err)
 {
 	uint32_t dir = RTE_PMD_SNIC_MTR_DIR(id);
-	struct snic_mtr_profile *prof;
-	struct snic_mtr_policy *pol;
+	struct snic_mtr_obj *prof, *pol;
 	struct snic_mtr_ctx *c;
 	struct snic_mtr *m;
 
@@ -583,23 +595,20 @@ snic_mtr_create_locked(struct snic_port *port, uint32_t id,
 			NULL, "port %u already has a %s meter (mtr_id 0x%x): "
 			"one per port and direction", port->port_id,
 			snic_mtr_dir_name[dir], port->meter[dir - 1]->id);
-	prof = snic_profile_find(c, prm->meter_profile_id);
+	prof = snic_mobj_get(c, SNIC_MOBJ_PROFILE, prm->meter_profile_id, err);
 	if (prof == NULL)
-		return snic_mtr_err(err, ENOENT,
-			RTE_MTR_ERROR_TYPE_METER_PROFILE_ID, NULL,
-			"meter profile %u not found", prm->meter_profile_id);
-	pol = snic_policy_find(c, prm->meter_policy_id);
+		return -ENOENT;
+	pol = snic_mobj_get(c, SNIC_MOBJ_POLICY, prm->meter_policy_id, err);
 	if (pol == NULL)
-		return snic_mtr_err(err, ENOENT,
-			RTE_MTR_ERROR_TYPE_METER_POLICY_ID, NULL,
-			"meter policy %u not found", prm->meter_policy_id);
+		return -ENOENT;
 	if (c->n_meters >= SNIC_MTR_MAX_METERS)
 		return snic_mtr_err(err, ENOSPC, RTE_MTR_ERROR_TYPE_MTR_ID,
 			NULL, "port %u has %u meters, the maximum",
 			port->port_id, SNIC_MTR_MAX_METERS);
 	m = calloc(1, sizeof(*m));
 	if (m != NULL)
-		m->cfg = snic_cfg_new(c, m, prof, pol, true);
+		m->cfg = snic_cfg_new(c, m, SNIC_PROFILE_OF(prof),
+				      SNIC_POLICY_OF(pol), true);
 	if (m == NULL || m->cfg == NULL) {
 		free(m);
 		return snic_mtr_err(err, ENOMEM, RTE_MTR_ERROR_TYPE_UNSPECIFIED,
@@ -608,8 +617,8 @@ snic_mtr_create_locked(struct snic_port *port, uint32_t id,
 	m->id = id;
 	m->enabled = prm->meter_enable != 0;
 	m->stats_mask = prm->stats_mask;
-	m->profile = prof;
-	m->policy = pol;
+	m->profile = SNIC_PROFILE_OF(prof);
+	m->policy = SNIC_POLICY_OF(pol);
 	prof->refcnt++;
 	pol->refcnt++;
 	m->next = c->meters;
@@ -667,8 +676,8 @@ snic_mtr_destroy(struct rte_eth_dev *dev, uint32_t id,
 		if (dir != RTE_PMD_SNIC_MTR_DIR_FLOW)
 			__atomic_store_n(&port->meter[dir - 1], NULL,
 					 __ATOMIC_RELEASE);
-		m->profile->refcnt--;
-		m->policy->refcnt--;
+		m->profile->obj.refcnt--;
+		m->policy->obj.refcnt--;
 		snic_defer_free(port->sw, m->cfg, NULL, -1);
 		snic_defer_free(port->sw, m, NULL, -1);
 	}
@@ -704,14 +713,19 @@ snic_mtr_disable(struct rte_eth_dev *dev, uint32_t id,
 	return snic_mtr_enable_set(dev, id, 0, err);
 }
 
-/* The new profile takes effect at the meter's next packet, with full
- * buckets; the meter, its policy and its counters stay. */
+/* Give meter id the object obj_id of kind k instead of its current one. A
+ * new profile takes effect at the meter's next packet, with full buckets
+ * (a new generation); a new policy keeps the buckets. The meter, the
+ * other object and the counters stay. */
 static int
-snic_mtr_profile_update(struct rte_eth_dev *dev, uint32_t id,
-			uint32_t profile_id, struct rte_mtr_error *err)
+snic_mtr_use_update(struct rte_eth_dev *dev, uint32_t id,
+		    enum snic_mobj_kind k, uint32_t obj_id,
+		    struct rte_mtr_error *err)
 {
 	struct snic_port *port = snic_mtr_port(dev);
-	struct snic_mtr_profile *prof = NULL;
+	struct snic_mtr_profile *prof;
+	struct snic_mtr_policy *pol;
+	struct snic_mtr_obj *o = NULL, *cur;
 	struct snic_mtr_cfg *cfg;
 	struct snic_mtr *m;
 	int rc = 0;
@@ -719,66 +733,46 @@ snic_mtr_profile_update(struct rte_eth_dev *dev, uint32_t id,
 	pthread_mutex_lock(&port->sw->lock);
 	m = snic_meter_get(port, id, err);
 	if (m != NULL)
-		prof = snic_profile_find(port->mtr, profile_id);
-	if (m == NULL) {
-		rc = -ENOENT;
-	} else if (prof == NULL) {
-		rc = snic_mtr_err(err, ENOENT,
-			RTE_MTR_ERROR_TYPE_METER_PROFILE_ID, NULL,
-			"meter profile %u not found", profile_id);
-	} else if (prof != m->profile) {
-		cfg = snic_cfg_new(port->mtr, m, prof, m->policy, true);
-		if (cfg == NULL) {
-			rc = snic_mtr_err(err, ENOMEM,
-				RTE_MTR_ERROR_TYPE_UNSPECIFIED, NULL,
-				"meter 0x%x: out of memory", id);
-		} else {
-			snic_cfg_publish(port, m, cfg);
-			m->profile->refcnt--;
-			prof->refcnt++;
-			m->profile = prof;
-		}
+		o = snic_mobj_get(port->mtr, k, obj_id, err);
+	if (m == NULL || o == NULL)
+		goto out_enoent;
+	cur = k == SNIC_MOBJ_PROFILE ? &m->profile->obj : &m->policy->obj;
+	if (o == cur)
+		goto out;
+	prof = k == SNIC_MOBJ_PROFILE ? SNIC_PROFILE_OF(o) : m->profile;
+	pol = k == SNIC_MOBJ_POLICY ? SNIC_POLICY_OF(o) : m->policy;
+	cfg = snic_cfg_new(port->mtr, m, prof, pol, k == SNIC_MOBJ_PROFILE);
+	if (cfg == NULL) {
+		rc = snic_mtr_err(err, ENOMEM, RTE_MTR_ERROR_TYPE_UNSPECIFIED,
+				  NULL, "meter 0x%x: out of memory", id);
+		goto out;
 	}
+	snic_cfg_publish(port, m, cfg);
+	cur->refcnt--;
+	o->refcnt++;
+	m->profile = prof;
+	m->policy = pol;
+	goto out;
+out_enoent:
+	rc = -ENOENT;
+out:
 	pthread_mutex_unlock(&port->sw->lock);
 	return rc;
 }
 
-/* A new policy keeps the buckets (same profile generation). */
+static int
+snic_mtr_profile_update(struct rte_eth_dev *dev, uint32_t id,
+			uint32_t profile_id, struct rte_mtr_error *err)
+{
+	return snic_mtr_use_update(dev, id, SNIC_MOBJ_PROFILE, profile_id,
+				   err);
+}
+
 static int
 snic_mtr_policy_update(struct rte_eth_dev *dev, uint32_t id,
 		       uint32_t policy_id, struct rte_mtr_error *err)
 {
-	struct snic_port *port = snic_mtr_port(dev);
-	struct snic_mtr_policy *pol = NULL;
-	struct snic_mtr_cfg *cfg;
-	struct snic_mtr *m;
-	int rc = 0;
-
-	pthread_mutex_lock(&port->sw->lock);
-	m = snic_meter_get(port, id, err);
-	if (m != NULL)
-		pol = snic_policy_find(port->mtr, policy_id);
-	if (m == NULL) {
-		rc = -ENOENT;
-	} else if (pol == NULL) {
-		rc = snic_mtr_err(err, ENOENT,
-			RTE_MTR_ERROR_TYPE_METER_POLICY_ID, NULL,
-			"meter policy %u not found", policy_id);
-	} else if (pol != m->policy) {
-		cfg = snic_cfg_new(port->mtr, m, m->profile, pol, false);
-		if (cfg == NULL) {
-			rc = snic_mtr_err(err, ENOMEM,
-				RTE_MTR_ERROR_TYPE_UNSPECIFIED, NULL,
-				"meter 0x%x: out of memory", id);
-		} else {
-			snic_cfg_publish(port, m, cfg);
-			m->policy->refcnt--;
-			pol->refcnt++;
-			m->policy = pol;
-		}
-	}
-	pthread_mutex_unlock(&port->sw->lock);
-	return rc;
+	return snic_mtr_use_update(dev, id, SNIC_MOBJ_POLICY, policy_id, err);
 }
 
 /* ------------------------------------------------------- statistics */
@@ -931,18 +925,13 @@ snic_mtr_port_free(struct snic_port *port)
 		free(m->cfg);
 		free(m);
 	}
-	while (c->profiles != NULL) {
-		struct snic_mtr_profile *p = c->profiles;
+	for (int k = 0; k < SNIC_MOBJ_KINDS; k++)
+		while (c->objs[k] != NULL) {
+			struct snic_mtr_obj *o = c->objs[k];
 
-		c->profiles = p->next;
-		free(p);
-	}
-	while (c->policies != NULL) {
-		struct snic_mtr_policy *p = c->policies;
-
-		c->policies = p->next;
-		free(p);
-	}
+			c->objs[k] = o->next;
+			free(o);
+		}
 	free(c);
 	port->mtr = NULL;
 }
