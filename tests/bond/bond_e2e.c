@@ -477,7 +477,8 @@ scenario_ab(void)
 static void
 scenario_restore(void)
 {
-	json_t *b = json_array_get(show_bond0(), 0);
+	json_t *all = show_bond0();
+	json_t *b = json_array_get(all, 0);
 	const char *mode = json_string_value(json_object_get(b, "mode"));
 	const char *pol = json_string_value(json_object_get(b,
 							  "xmit_hash_policy"));
@@ -494,6 +495,7 @@ scenario_restore(void)
 		 0);
 	NF_CHECK(json_object_get(b, "uplink_of") != NULL &&
 		 json_is_string(json_object_get(b, "uplink_of")));
+	json_decref(all);
 }
 
 int
