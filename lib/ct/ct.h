@@ -70,6 +70,8 @@ extern "C" {
 #endif
 
 struct nf_flow_key;
+struct nf_pkt_layout;
+struct rte_mbuf;
 
 /** Directions, relative to the packet that created the connection. */
 enum ct_dir {
@@ -362,6 +364,17 @@ int64_t ct_action_create(struct ct *ct, const struct ct_nat *nat);
 int ct_action_destroy(struct ct *ct, uint32_t handle);
 /** The NAT of an action handle. @return 0, -EINVAL. */
 int ct_action_get(const struct ct *ct, uint32_t handle, struct ct_nat *nat);
+
+/**
+ * Rewrite packet @p m of direction @p dir with that direction's NAT
+ * action (addresses, ports; IPv4 header, TCP and UDP checksums updated
+ * incrementally; a zero UDP checksum stays zero). No action: no-op.
+ * @param lay the packet's layout from nf_pkt_parse()
+ * @return 0; -EINVAL: not an IP TCP/UDP packet or a bad handle.
+ */
+int ct_nat_apply(const struct ct *ct, const struct ct_entry *e,
+		 enum ct_dir dir, struct rte_mbuf *m,
+		 const struct nf_pkt_layout *lay);
 
 /**
  * Aging pass (C-4) at time @p now_ms (the table's clock, so tests can

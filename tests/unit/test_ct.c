@@ -17,6 +17,9 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
 #include <rte_tcp.h>
 
 #include "ct.h"
@@ -477,6 +480,158 @@ NF_TEST(add_dir_update_remove)
 	ct_destroy(ct);
 }
 
+/* Eth + IPv4/IPv6 + TCP/UDP + 8 payload bytes, checksums computed. */
+static struct rte_mbuf *
+mk_frame(struct rte_mempool *mp, bool v6, uint8_t proto,
+	 const struct ct_pkt *p)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	unsigned int l3len = v6 ? 40 : 20;
+	unsigned int l4len = (proto == IPPROTO_TCP ? 20 : 8) + 8;
+	uint8_t *b;
+	uint8_t *l4;
+
+	if (m == NULL)
+		return NULL;
+	b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(14 + l3len + l4len));
+	memset(b, 0, 14 + l3len + l4len);
+	b[0] = 0x02, b[6] = 0x02, b[11] = 1;
+	*(rte_be16_t *)(b + 12) = rte_cpu_to_be_16(v6 ? RTE_ETHER_TYPE_IPV6 :
+		RTE_ETHER_TYPE_IPV4);
+	l4 = b + 14 + l3len;
+	memcpy(l4, &p->tuple.sport, 2);
+	memcpy(l4 + 2, &p->tuple.dport, 2);
+	memcpy(l4 + l4len - 8, "payload!", 8);
+	if (v6) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(b + 14);
+
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip->payload_len = rte_cpu_to_be_16((uint16_t)l4len);
+		ip->proto = proto;
+		ip->hop_limits = 64;
+		memcpy(ip->src_addr, p->tuple.src, 16);
+		memcpy(ip->dst_addr, p->tuple.dst, 16);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + 14);
+
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + l4len));
+		ip->time_to_live = 64;
+		ip->next_proto_id = proto;
+		memcpy(&ip->src_addr, p->tuple.src, 4);
+		memcpy(&ip->dst_addr, p->tuple.dst, 4);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	if (proto == IPPROTO_TCP) {
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)l4;
+
+		th->data_off = 5 << 4;
+		th->tcp_flags = RTE_TCP_ACK_FLAG;
+		th->cksum = v6 ? rte_ipv6_udptcp_cksum((void *)(b + 14), th) :
+			rte_ipv4_udptcp_cksum((void *)(b + 14), th);
+	} else {
+		struct rte_udp_hdr *uh = (struct rte_udp_hdr *)l4;
+
+		uh->dgram_len = rte_cpu_to_be_16((uint16_t)l4len);
+		uh->dgram_cksum = v6 ?
+			rte_ipv6_udptcp_cksum((void *)(b + 14), uh) :
+			rte_ipv4_udptcp_cksum((void *)(b + 14), uh);
+	}
+	return m;
+}
+
+/* Apply dir's NAT to a frame of tuple p; check checksums and the tuple
+ * the result parses to. */
+static void
+check_nat(struct ct *ct, struct ct_entry *e, enum ct_dir dir,
+	  struct rte_mempool *mp, bool v6, uint8_t proto,
+	  const struct ct_pkt *p, const struct ct_tuple *want)
+{
+	struct rte_mbuf *m = mk_frame(mp, v6, proto, p);
+	struct nf_flow_key key;
+	struct nf_pkt_layout lay;
+	struct ct_pkt got;
+	uint8_t *b;
+
+	NF_CHECK(m != NULL);
+	if (m == NULL)
+		return;
+	NF_CHECK_EQ(nf_pkt_parse(m, 0, &key, &lay), 0);
+	NF_CHECK_EQ(ct_nat_apply(ct, e, dir, m, &lay), 0);
+	NF_CHECK_EQ(nf_pkt_parse(m, 0, &key, &lay), 0);
+	b = rte_pktmbuf_mtod(m, uint8_t *);
+	if (v6) {
+		NF_CHECK_EQ(rte_ipv6_udptcp_cksum_verify((void *)(b + lay.l3),
+			b + lay.l4), 0);
+	} else {
+		/* over a valid header, checksum included, the result is 0 */
+		NF_CHECK_EQ(rte_ipv4_cksum((void *)(b + lay.l3)), 0);
+		NF_CHECK_EQ(rte_ipv4_udptcp_cksum_verify((void *)(b + lay.l3),
+			b + lay.l4), 0);
+	}
+	ct_pkt_from_key(&got, p->tuple.zone, &key, NULL, 0);
+	NF_CHECK_MEM(&got.tuple, want, sizeof(*want));
+	rte_pktmbuf_free(m);
+}
+
+NF_TEST(nat_rewrite_checksums)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("ct_nat_mp", 63, 0,
+		0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	struct ct *ct = mk_ct(1024, 0);
+	/* client 10.0.0.1:7100 -> VIP 10.0.0.2:80, SNAT to 192.168.0.1:1024
+	 * one way and back to the client's address the other way */
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 7100, 0), s = rev(&c);
+	struct ct_pkt syn = seg(&c, F_SYN, 1, 0);
+	struct ct_nat snat = { .src = { 192, 168, 0, 1 },
+		.sport = rte_cpu_to_be_16(1024),
+		.fields = CT_NAT_SRC | CT_NAT_SPORT };
+	struct ct_nat unsnat = { .dst = { 10, 0, 0, 1 },
+		.dport = rte_cpu_to_be_16(7100),
+		.fields = CT_NAT_DST | CT_NAT_DPORT };
+	struct ct_entry_params prm = { .nat = { &snat, &unsnat } };
+	struct ct_entry *e = NULL;
+	struct ct_tuple want;
+
+	NF_CHECK(mp != NULL);
+	if (mp == NULL)
+		return;
+	NF_CHECK_EQ(ct_entry_add(ct, &syn, &prm, &e), 0);
+	want = c.tuple;
+	memcpy(want.src, snat.src, 4);
+	want.sport = snat.sport;
+	check_nat(ct, e, CT_DIR_ORIG, mp, false, IPPROTO_TCP, &c, &want);
+	/* the reply arrives for the translated address and is turned back */
+	s.tuple.dport = snat.sport;
+	memcpy(s.tuple.dst, snat.src, 4);
+	want = s.tuple;
+	memcpy(want.dst, unsnat.dst, 4);
+	want.dport = unsnat.dport;
+	check_nat(ct, e, CT_DIR_REPLY, mp, false, IPPROTO_TCP, &s, &want);
+
+	/* IPv6 UDP, destination NAT on the origin direction only */
+	struct ct_pkt u = pkt4(IPPROTO_UDP, 7200, 0);
+	struct ct_nat dnat6 = { .dst = { 0xfd, 0, [15] = 5 },
+		.dport = rte_cpu_to_be_16(5353),
+		.fields = CT_NAT_DST | CT_NAT_DPORT };
+	struct ct_entry_params p6 = { .nat = { &dnat6, NULL } };
+
+	u.tuple.family = 6;
+	u.tuple.src[0] = 0xfd, u.tuple.src[15] = 1;
+	u.tuple.dst[0] = 0xfd, u.tuple.dst[15] = 2;
+	NF_CHECK_EQ(ct_entry_add(ct, &u, &p6, &e), 0);
+	want = u.tuple;
+	memcpy(want.dst, dnat6.dst, 16);
+	want.dport = dnat6.dport;
+	check_nat(ct, e, CT_DIR_ORIG, mp, true, IPPROTO_UDP, &u, &want);
+	/* no NAT on the reply direction: the frame is left as it is */
+	struct ct_pkt ur = rev(&u);
+
+	check_nat(ct, e, CT_DIR_REPLY, mp, true, IPPROTO_UDP, &ur, &ur.tuple);
+	ct_destroy(ct);
+	rte_mempool_free(mp);
+}
+
 static unsigned int n_logged, last_reason;
 static uint64_t logged_pkts;
 
@@ -836,6 +991,7 @@ main(int argc, char **argv)
 		NF_CASE(counters),
 		NF_CASE(nat_per_direction),
 		NF_CASE(nat_slots_reused),
+		NF_CASE(nat_rewrite_checksums),
 		NF_CASE(add_dir_update_remove),
 		NF_CASE(aging_timeouts),
 		NF_CASE(aging_cb_and_flags),
