@@ -6,7 +6,7 @@
 
 /**
  * @file
- * ct — connection tracking (issue 5, requirements C-1, C-2, C-4, C-5, C-6).
+ * ct — connection tracking (issue 5, requirements C-1..C-6).
  *
  * What: a table of TCP and UDP connections over IPv4 and IPv6, keyed by
  * zone + 5-tuple, one entry per connection covering both directions. The
@@ -17,7 +17,9 @@
  * lets the aging pass (ct_age) remove them. A TCP state machine good
  * enough for a firewall runs on every looked-up packet and flags invalid
  * packets (an ACK with no connection, a SYN with another sequence number
- * on an established connection, ...).
+ * on an established connection, ...). In *autonomous mode*
+ * (ct_worker_process) the tracker creates connections itself and only
+ * asks the application about first packets.
  *
  * Design: the key is the tuple normalised so that the lower (address,
  * port) endpoint comes first; a packet of either direction finds the same
@@ -42,9 +44,9 @@
  * (it must hold no entry pointer across that call). ct_entry_add*,
  * ct_entry_update, ct_entry_remove and ct_age may run on any number of
  * threads concurrently with each other and with readers (a spinlock
- * serialises the few instructions of each rte_hash write). Counters are updated with
- * relaxed atomics: they are exact, but a reader may see the packet count
- * of one packet before its byte count.
+ * serialises the few instructions of each rte_hash write). Counters are
+ * updated with relaxed atomics: they are exact, but a reader may see the
+ * packet count of one packet before its byte count.
  *
  * Usage (managed mode):
  *   struct ct_cfg cfg = CT_CFG_DEFAULT; cfg.nb_conns = 1 << 20;
@@ -86,7 +88,7 @@ enum ct_tcp_state {
 	CT_TCP_SYN_SENT2,  /**< SYNs from both sides (simultaneous open) */
 	CT_TCP_SYN_RECV,   /**< SYN-ACK seen */
 	CT_TCP_ESTABLISHED, /**< handshake completed */
-	CT_TCP_FIN_WAIT,   /**< a FIN from one side (ct_entry_fin tells which) */
+	CT_TCP_FIN_WAIT,   /**< a FIN from one side (see ct_entry_fin) */
 	CT_TCP_CLOSING,    /**< FINs from both sides */
 	CT_TCP_TIME_WAIT,  /**< both FINs and a later ACK: closed cleanly */
 	CT_TCP_CLOSED,     /**< RST seen */
@@ -364,6 +366,45 @@ int64_t ct_action_create(struct ct *ct, const struct ct_nat *nat);
 int ct_action_destroy(struct ct *ct, uint32_t handle);
 /** The NAT of an action handle. @return 0, -EINVAL. */
 int ct_action_get(const struct ct *ct, uint32_t handle, struct ct_nat *nat);
+
+/** Autonomous mode (C-3): what the first-packet callback answers. */
+enum ct_first {
+	CT_FIRST_ADD = 0, /**< create the connection with *params */
+	CT_FIRST_DROP,    /**< no entry; drop the packet */
+	CT_FIRST_FWD,     /**< no entry; let the packet through */
+};
+
+/**
+ * First-packet callback of ct_worker_process: @p p may start a
+ * connection (SYN or first UDP packet). To add it, fill @p params (shared
+ * action handles, metadata, forward ports; zeroed with CT_FWD_NONE
+ * ports on entry) and return CT_FIRST_ADD.
+ */
+typedef enum ct_first (*ct_first_pkt_cb)(struct ct *ct,
+	const struct ct_pkt *p, struct ct_entry_params *params, void *arg);
+
+/** Per-packet fate from ct_worker_process. */
+enum ct_fate {
+	CT_FATE_PASS = 0, /**< forward (res.entry says with which entry) */
+	CT_FATE_DROP,     /**< drop: invalid, refused, or table full */
+};
+
+/**
+ * Autonomous mode (C-3): look a burst up, and for every packet that may
+ * start a connection ask @p cb; create the entry it asks for. The
+ * connection's end (FIN exchange, RST) is classified CT_V_END and the
+ * entry is then removed by aging after tcp_session_del_s. A racing
+ * first packet of the same connection on another worker finds the
+ * winner's entry (C-5) and is classified as that entry's packet.
+ * @param res  per packet: verdict CT_V_NEW (this packet created the
+ *             entry), CT_V_EST (update), CT_V_END, CT_V_INVALID; entry
+ *             (NULL when no entry); dir; state
+ * @param fate per packet: enum ct_fate
+ * @return the number of entries created
+ */
+unsigned int ct_worker_process(struct ct *ct, const struct ct_pkt *pkts,
+			       unsigned int n, ct_first_pkt_cb cb, void *arg,
+			       struct ct_result *res, uint8_t *fate);
 
 /**
  * Rewrite packet @p m of direction @p dir with that direction's NAT

@@ -185,9 +185,8 @@ tcp_update(struct ct_entry *e, enum ct_dir dir, const struct ct_pkt *p)
 		}
 		if (s.v == CT_V_INVALID)
 			return s.v;
-		if (s.word == w ||
-				__atomic_compare_exchange_n(&e->word, &w, s.word,
-					false, __ATOMIC_ACQ_REL,
+		if (s.word == w || __atomic_compare_exchange_n(&e->word,
+					&w, s.word, false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE)) {
 			if (s.isn_dir >= 0)
 				__atomic_store_n(&e->isn[s.isn_dir], p->seq,

@@ -632,6 +632,114 @@ NF_TEST(nat_rewrite_checksums)
 	rte_mempool_free(mp);
 }
 
+/* Policy of the autonomous-mode test: TCP to port 80 is tracked with
+ * meta 80, UDP to 53 passes untracked, the rest is dropped. */
+static enum ct_first
+policy(struct ct *ct, const struct ct_pkt *p, struct ct_entry_params *prm,
+       void *arg)
+{
+	uint16_t dport = rte_be_to_cpu_16(p->tuple.dport);
+
+	(void)ct;
+	(*(int *)arg)++;
+	if (p->tuple.proto == IPPROTO_UDP && dport == 53)
+		return CT_FIRST_FWD;
+	if (dport != 80 && dport != 5000)
+		return CT_FIRST_DROP;
+	prm->meta = dport;
+	prm->fwd[CT_DIR_ORIG] = 1;
+	prm->fwd[CT_DIR_REPLY] = 2;
+	return CT_FIRST_ADD;
+}
+
+/* Run one packet through the worker; check verdict and fate. */
+#define WSTEP(ct, p, v_, f_)                                                  \
+	do {                                                                  \
+		struct ct_pkt wp_ = (p);                                      \
+		struct ct_result wr_;                                         \
+		uint8_t wf_;                                                  \
+		ct_worker_process((ct), &wp_, 1, policy, &calls, &wr_, &wf_); \
+		NF_CHECK_EQ(wr_.verdict, (v_));                               \
+		NF_CHECK_EQ(wf_, (f_));                                       \
+	} while (0)
+
+NF_TEST(autonomous_worker)
+{
+	struct ct *ct = mk_ct(1024, 0);
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 41000, 0), s = rev(&c);
+	struct ct_pkt ssh = pkt4(IPPROTO_TCP, 41001, 0);
+	struct ct_pkt dns = pkt4(IPPROTO_UDP, 41002, 0);
+	int calls = 0;
+
+	ssh.tuple.dport = rte_cpu_to_be_16(22);
+	WSTEP(ct, seg(&c, F_SYN, 10, 0), CT_V_NEW, CT_FATE_PASS);
+	NF_CHECK_EQ(calls, 1);
+	NF_CHECK_EQ(ct_count(ct), 1);
+	WSTEP(ct, seg(&s, F_SYN | F_ACK, 50, 11), CT_V_EST, CT_FATE_PASS);
+	WSTEP(ct, seg(&c, F_ACK, 11, 51), CT_V_EST, CT_FATE_PASS);
+	WSTEP(ct, seg(&c, F_FIN | F_ACK, 11, 51), CT_V_EST, CT_FATE_PASS);
+	WSTEP(ct, seg(&s, F_FIN | F_ACK, 51, 12), CT_V_EST, CT_FATE_PASS);
+	WSTEP(ct, seg(&c, F_ACK, 12, 52), CT_V_END, CT_FATE_PASS);
+	NF_CHECK_EQ(calls, 1); /* only first packets are asked about */
+	/* ACK with no connection: dropped without asking */
+	WSTEP(ct, seg(&ssh, F_ACK, 1, 1), CT_V_INVALID, CT_FATE_DROP);
+	NF_CHECK_EQ(calls, 1);
+	WSTEP(ct, seg(&ssh, F_SYN, 1, 0), CT_V_NEW, CT_FATE_DROP);
+	WSTEP(ct, dns, CT_V_NEW, CT_FATE_PASS);
+	WSTEP(ct, dns, CT_V_NEW, CT_FATE_PASS);
+	NF_CHECK_EQ(calls, 4);
+	NF_CHECK_EQ(ct_count(ct), 1);
+	/* the ended connection goes after tcp_session_del_s */
+	NF_CHECK_EQ(ct_age(ct, 1000 + 10000), 1);
+	NF_CHECK_EQ(ct_count(ct), 0);
+	ct_destroy(ct);
+}
+
+struct wrace {
+	struct ct *ct;
+	pthread_barrier_t *bar;
+	int created, passed, calls;
+};
+
+static void *
+wrace_thread(void *v)
+{
+	struct wrace *a = v;
+
+	for (int i = 0; i < 1000; i++) {
+		struct ct_pkt p = pkt4(IPPROTO_UDP, (uint16_t)(i + 1), 0);
+		struct ct_result r;
+		uint8_t fate;
+
+		p.tuple.dport = rte_cpu_to_be_16(5000);
+		pthread_barrier_wait(a->bar);
+		a->created += ct_worker_process(a->ct, &p, 1, policy,
+			&a->calls, &r, &fate);
+		a->passed += fate == CT_FATE_PASS && r.entry != NULL;
+	}
+	return NULL;
+}
+
+NF_TEST(autonomous_dup_filter)
+{
+	struct ct *ct = mk_ct(4096, 0);
+	pthread_barrier_t bar;
+	struct wrace a[2] = { { .ct = ct, .bar = &bar },
+		{ .ct = ct, .bar = &bar } };
+	pthread_t t[2];
+
+	pthread_barrier_init(&bar, NULL, 2);
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, wrace_thread, &a[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&bar);
+	NF_CHECK_EQ(a[0].created + a[1].created, 1000);
+	NF_CHECK_EQ(a[0].passed + a[1].passed, 2000);
+	NF_CHECK_EQ(ct_count(ct), 1000);
+	ct_destroy(ct);
+}
+
 static unsigned int n_logged, last_reason;
 static uint64_t logged_pkts;
 
@@ -998,6 +1106,8 @@ main(int argc, char **argv)
 		NF_CASE(aging_thread),
 		NF_CASE(full_table),
 		NF_CASE(dup_filter_two_threads),
+		NF_CASE(autonomous_worker),
+		NF_CASE(autonomous_dup_filter),
 		NF_CASE(stress_2w_1r),
 	};
 
