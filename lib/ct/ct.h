@@ -59,7 +59,7 @@
  *                   ct_entry_add(ct, &p[i], &params, &res[i].entry);
  *           ct_thread_quiescent(ct, 0);
  *   }
- *   ...; ct_age(ct, now_ms) from a timer or ct_aging_start(ct, 1000).
+ *   ...; ct_age(ct, ct_time_ms(ct)) from a timer, or ct_aging_start().
  */
 
 #include <stdbool.h>
@@ -225,7 +225,7 @@ struct ct_cfg {
 	uint16_t tcp_session_del_s; /**< after FIN exchange or RST */
 	uint16_t udp_timeout_s; /**< idle timeout of UDP connections */
 	int socket_id;          /**< NUMA socket for memory; SOCKET_ID_ANY */
-	ct_clock_fn clock;      /**< NULL: CLOCK_MONOTONIC */
+	ct_clock_fn clock;      /**< NULL: the TSC in ms (see ct_time_ms) */
 	void *clock_arg;
 	ct_aging_cb aging_cb;   /**< NULL: remove expired entries */
 	void *aging_arg;
@@ -417,9 +417,12 @@ int ct_nat_apply(const struct ct *ct, const struct ct_entry *e,
 		 enum ct_dir dir, struct rte_mbuf *m,
 		 const struct nf_pkt_layout *lay);
 
+/** The table's clock (cfg.clock), in ms: the time base of ct_age. */
+uint64_t ct_time_ms(const struct ct *ct);
+
 /**
- * Aging pass (C-4) at time @p now_ms (the table's clock, so tests can
- * inject time): removes every entry idle longer than its timeout
+ * Aging pass (C-4) at time @p now_ms (the table's clock, ct_time_ms(), so
+ * tests can inject time): removes every entry idle longer than its timeout
  * (udp_timeout_s; tcp_session_del_s once both FINs or an RST were seen;
  * tcp_timeout_s otherwise), after asking cfg.aging_cb. Also reclaims
  * removed entries whose grace period is over.

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
@@ -98,13 +99,29 @@ ct_i_proto(uint8_t proto)
 }
 
 static uint64_t
-ct_default_clock(void *arg)
+ct_monotonic_clock(void *arg)
 {
 	struct timespec ts;
 
 	(void)arg;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The TSC in ms: every add stamps the time, and clock_gettime was 3% of
+ * an add+remove; rdtsc and a division cost a third of that. */
+static uint64_t
+ct_tsc_clock(void *arg)
+{
+	const struct ct *ct = arg;
+
+	return rte_rdtsc() / ct->tsc_per_ms;
+}
+
+uint64_t
+ct_time_ms(const struct ct *ct)
+{
+	return ct_i_now(ct);
 }
 
 uint64_t
@@ -247,8 +264,13 @@ ct_create(const struct ct_cfg *cfg)
 	}
 	ct->cfg = *cfg;
 	rte_spinlock_init(&ct->wlock);
-	if (ct->cfg.clock == NULL)
-		ct->cfg.clock = ct_default_clock;
+	ct->tsc_per_ms = rte_get_tsc_hz() / 1000;
+	if (ct->cfg.clock == NULL && ct->tsc_per_ms != 0) {
+		ct->cfg.clock = ct_tsc_clock;
+		ct->cfg.clock_arg = ct;
+	} else if (ct->cfg.clock == NULL) {
+		ct->cfg.clock = ct_monotonic_clock;
+	}
 	if (cfg->name != NULL)
 		snprintf(ct->name, sizeof(ct->name), "%s", cfg->name);
 	else

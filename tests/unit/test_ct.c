@@ -862,6 +862,25 @@ NF_TEST(aging_thread)
 	ct_destroy(ct);
 }
 
+NF_TEST(default_clock)
+{
+	struct ct_cfg cfg = CT_CFG_DEFAULT;
+	struct ct *ct;
+	uint64_t t0, t1;
+
+	cfg.nb_conns = 16;
+	ct = ct_create(&cfg);
+	NF_CHECK(ct != NULL);
+	if (ct == NULL)
+		return;
+	t0 = ct_time_ms(ct);
+	usleep(50000);
+	t1 = ct_time_ms(ct);
+	/* milliseconds, not cycles or seconds (generous for a busy VM) */
+	NF_CHECK(t1 - t0 >= 45 && t1 - t0 < 5000);
+	ct_destroy(ct);
+}
+
 NF_TEST(full_table)
 {
 	struct ct *ct = mk_ct(1000, 0);
@@ -1104,6 +1123,7 @@ main(int argc, char **argv)
 		NF_CASE(aging_timeouts),
 		NF_CASE(aging_cb_and_flags),
 		NF_CASE(aging_thread),
+		NF_CASE(default_clock),
 		NF_CASE(full_table),
 		NF_CASE(dup_filter_two_threads),
 		NF_CASE(autonomous_worker),
