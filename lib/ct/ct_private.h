@@ -122,7 +122,7 @@ struct ct {
 	struct ct_entry *entries;
 	uint32_t nb_slots;          /* entries[] size: hash positions */
 	uint32_t live;              /* connections counted against nb_conns */
-	uint64_t tsc_per_ms;        /* for the default clock */
+	uint64_t tsc_ms_mul;        /* default clock: 2^64 / TSC ticks per ms */
 	struct rte_rcu_qsbr *qs;
 	struct rte_rcu_qsbr_dq *dq;
 	struct ct_action *actions;

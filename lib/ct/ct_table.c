@@ -109,13 +109,15 @@ ct_monotonic_clock(void *arg)
 }
 
 /* The TSC in ms: every add stamps the time, and clock_gettime was 3% of
- * an add+remove; rdtsc and a division cost a third of that. */
+ * an add+remove. tsc_ms_mul is 2^64 / (TSC ticks per ms), so the
+ * division is one 64x64->128 multiply. */
 static uint64_t
 ct_tsc_clock(void *arg)
 {
 	const struct ct *ct = arg;
 
-	return rte_rdtsc() / ct->tsc_per_ms;
+	return (uint64_t)(((unsigned __int128)rte_rdtsc() * ct->tsc_ms_mul) >>
+		64);
 }
 
 uint64_t
@@ -264,8 +266,10 @@ ct_create(const struct ct_cfg *cfg)
 	}
 	ct->cfg = *cfg;
 	rte_spinlock_init(&ct->wlock);
-	ct->tsc_per_ms = rte_get_tsc_hz() / 1000;
-	if (ct->cfg.clock == NULL && ct->tsc_per_ms != 0) {
+	if (rte_get_tsc_hz() >= 1000)
+		ct->tsc_ms_mul = (uint64_t)(((unsigned __int128)1 << 64) /
+			(rte_get_tsc_hz() / 1000));
+	if (ct->cfg.clock == NULL && ct->tsc_ms_mul != 0) {
 		ct->cfg.clock = ct_tsc_clock;
 		ct->cfg.clock_arg = ct;
 	} else if (ct->cfg.clock == NULL) {
