@@ -44,7 +44,11 @@
  * (it must hold no entry pointer across that call). ct_entry_add*,
  * ct_entry_update, ct_entry_remove and ct_age may run on any number of
  * threads concurrently with each other and with readers (a spinlock
- * serialises the few instructions of each rte_hash write). Counters are
+ * serialises the few instructions of each rte_hash write). A removal
+ * (ct_entry_remove, ct_age) may have to wait for a grace period when many
+ * removed entries are pending; on a registered reader thread it then
+ * reports that thread quiescent, so such a thread must not keep entry
+ * pointers of earlier lookups across a removal. Counters are
  * updated with relaxed atomics: they are exact, but a reader may see the
  * packet count of one packet before its byte count.
  *
@@ -292,6 +296,8 @@ unsigned int ct_lookup_burst(struct ct *ct, const struct ct_pkt *pkts,
  *        NULL
  * @return 0; -EEXIST: the connection exists (a racing first packet lost:
  *         use *out, C-5); -ENOSPC: table full or no action slot left;
+ *         -EBUSY: the connection is being removed by a thread that did
+ *         not finish within ~1000 retries (try again);
  *         -EINVAL: bad parameters, a TCP p that is not a SYN, or an
  *         unknown action handle; -EPROTONOSUPPORT: not TCP/UDP.
  */

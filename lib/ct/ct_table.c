@@ -24,6 +24,12 @@
 
 static uint32_t ct_seq;
 
+/* The reader id this thread registered with (last table only): a remover
+ * that must wait for a grace period reports itself quiescent instead of
+ * waiting for itself forever. */
+static __thread const struct ct *ct_tls_ct;
+static __thread unsigned int ct_tls_tid;
+
 /* Address a vs b as unsigned big-endian numbers: -1, 0, 1. */
 static inline int
 ct_addr_cmp(const uint8_t *a, const uint8_t *b)
@@ -323,6 +329,8 @@ ct_thread_register(struct ct *ct, unsigned int tid)
 	if (rte_rcu_qsbr_thread_register(ct->qs, tid) != 0)
 		return -EINVAL;
 	rte_rcu_qsbr_thread_online(ct->qs, tid);
+	ct_tls_ct = ct;
+	ct_tls_tid = tid;
 	return 0;
 }
 
@@ -333,6 +341,8 @@ ct_thread_unregister(struct ct *ct, unsigned int tid)
 		return;
 	rte_rcu_qsbr_thread_offline(ct->qs, tid);
 	rte_rcu_qsbr_thread_unregister(ct->qs, tid);
+	if (ct_tls_ct == ct)
+		ct_tls_ct = NULL;
 }
 
 void
@@ -384,8 +394,10 @@ ct_i_remove(struct ct *ct, struct ct_entry *e, enum ct_rm_reason why)
 		rte_spinlock_unlock(&ct->wlock);
 	}
 	if (rte_rcu_qsbr_dq_enqueue(ct->dq, &pos) != 0) {
-		/* Queue full of slots readers still hold: wait them out. */
-		rte_rcu_qsbr_synchronize(ct->qs, RTE_QSBR_THRID_INVALID);
+		/* Queue full of slots readers still hold: wait them out
+		 * (if this thread is one of them, it is quiescent now). */
+		rte_rcu_qsbr_synchronize(ct->qs, ct_tls_ct == ct ? ct_tls_tid :
+			RTE_QSBR_THRID_INVALID);
 		ct_i_reclaim(ct);
 		ct_free_slots(ct, &pos, 1);
 	}

@@ -862,6 +862,29 @@ NF_TEST(aging_thread)
 	ct_destroy(ct);
 }
 
+/* A reader thread that also removes more entries than the RCU defer
+ * queue holds (1024) must not wait for itself. */
+NF_TEST(reader_removes)
+{
+	struct ct *ct = mk_ct(4096, 0);
+	static struct ct_entry *es[3000];
+
+	NF_CHECK_EQ(ct_thread_register(ct, 0), 0);
+	NF_CHECK_EQ(ct_thread_register(ct, 64), -EINVAL);
+	for (int i = 0; i < 3000; i++) {
+		struct ct_pkt p = pkt4(IPPROTO_UDP, (uint16_t)(1 + i), 0);
+
+		NF_CHECK_EQ(ct_entry_add(ct, &p, NULL, &es[i]), 0);
+	}
+	for (int i = 0; i < 3000; i++)
+		NF_CHECK_EQ(ct_entry_remove(ct, es[i]), 0);
+	ct_thread_quiescent(ct, 0);
+	ct_age(ct, fake_now);
+	NF_CHECK_EQ(ct_count(ct), 0);
+	ct_thread_unregister(ct, 0);
+	ct_destroy(ct);
+}
+
 NF_TEST(default_clock)
 {
 	struct ct_cfg cfg = CT_CFG_DEFAULT;
@@ -1123,6 +1146,7 @@ main(int argc, char **argv)
 		NF_CASE(aging_timeouts),
 		NF_CASE(aging_cb_and_flags),
 		NF_CASE(aging_thread),
+		NF_CASE(reader_removes),
 		NF_CASE(default_clock),
 		NF_CASE(full_table),
 		NF_CASE(dup_filter_two_threads),
