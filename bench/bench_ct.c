@@ -10,7 +10,8 @@
  *     new one (one add + one remove = one connection), K times;
  *   - lookups/s: bursts of 32 packets of random live connections through
  *     ct_lookup_burst (TCP state, counters and last-seen updated).
- * Prints one line. Usage: bench_ct [N (1000000)] [EAL MB (2048)].
+ * Prints one line. Usage: bench_ct [N (1000000)] [EAL MB (2048)] [compact]
+ * ("compact": CT_CFG_F_COMPACT, no extendable buckets).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -74,6 +75,8 @@ main(int argc, char **argv)
 		bench_exit(1);
 	cfg.nb_conns = n;
 	cfg.nb_readers = 1;
+	if (argc > 3 && strcmp(argv[3], "compact") == 0)
+		cfg.flags |= CT_CFG_F_COMPACT;
 	h0 = heap_used();
 	ct = ct_create(&cfg);
 	h1 = heap_used();
@@ -86,8 +89,10 @@ main(int argc, char **argv)
 	t0 = bench_now_ns();
 	for (uint32_t i = 0; i < n; i++) {
 		conn_pkt(i, &p);
-		if (ct_entry_add(ct, &p, NULL, &live[i]) != 0)
+		if (ct_entry_add(ct, &p, NULL, &live[i]) != 0) {
+			fprintf(stderr, "fill failed at %u\n", i);
 			bench_exit(2);
+		}
 	}
 	t1 = bench_now_ns();
 	c1 = bench_cpu_ns();
@@ -122,9 +127,10 @@ main(int argc, char **argv)
 	/* Rates per second of wall time, and per second of this thread's
 	 * CPU time ("cpu"): on a shared machine the second one does not
 	 * count the time another process had the core. */
-	printf("bench_ct: conns=%u bytes_per_conn=%.1f fill=%.2fM/s "
+	printf("bench_ct: %sconns=%u bytes_per_conn=%.1f fill=%.2fM/s "
 		"add+remove=%.2fM conn/s (cpu %.2fM) lookups=%.2fM/s "
-		"(cpu %.2fM)\n", n, (double)(h1 - h0) / n,
+		"(cpu %.2fM)\n", cfg.flags & CT_CFG_F_COMPACT ? "compact " : "",
+		n, (double)(h1 - h0) / n,
 		n / ((t1 - t0) / 1e3), k / ((t2 - t1) / 1e3),
 		k / ((c2 - c1) / 1e3), nlook / ((t4 - t3) / 1e3),
 		nlook / ((c4 - c3) / 1e3));

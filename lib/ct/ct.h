@@ -239,6 +239,14 @@ struct ct_cfg {
 #define CT_CFG_F_NO_COUNTERS 0x01 /**< don't count packets and bytes */
 #define CT_CFG_F_NO_AGING 0x02    /**< ct_age() never removes */
 #define CT_CFG_F_FLOW_LOG 0x04    /**< call flow_log_cb on removal */
+/**
+ * No extendable buckets in the key table: about 8 bytes less per
+ * connection (118 instead of 132 at 1M), but cuckoo hashing may then fail
+ * to place a key when the table is nearly full, and ct_entry_add return
+ * -ENOSPC before nb_conns connections. Safe when nb_conns is at most
+ * ~95% of the next power of two (e.g. 1,000,000 of 2^20).
+ */
+#define CT_CFG_F_COMPACT 0x08
 
 /** Defaults: 64K connections, 4K actions, 16 readers, Linux-like timeouts. */
 #define CT_CFG_DEFAULT                                                        \

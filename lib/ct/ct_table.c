@@ -239,9 +239,13 @@ ct_create_hash(struct ct *ct)
 		 * RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD, whose per-lcore
 		 * slot caches index by rte_lcore_id() and crash in
 		 * non-EAL threads in DPDK 22.11 (free_key_with_position). */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};
+
+	/* Extendable buckets make the capacity exactly nb_conns whatever
+	 * the load; CT_CFG_F_COMPACT trades that for 8 B per connection. */
+	if (!(ct->cfg.flags & CT_CFG_F_COMPACT))
+		hp.extra_flag |= RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 
 	ct->h = rte_hash_create(&hp);
 	if (ct->h == NULL)

@@ -926,6 +926,23 @@ NF_TEST(full_table)
 	ct_age(ct, fake_now);
 	NF_CHECK_EQ(ct_count(ct), 0);
 	ct_destroy(ct);
+
+	/* compact (no extendable buckets): 900 of 1024 slots still fit */
+	ct = mk_ct(900, CT_CFG_F_COMPACT);
+	for (int i = 0; i < 900; i++) {
+		struct ct_pkt p = pkt4(IPPROTO_UDP, 1000 + i, 0);
+
+		NF_CHECK_EQ(ct_entry_add(ct, &p, NULL, &es[i]), 0);
+	}
+	struct ct_pkt extra = pkt4(IPPROTO_UDP, 999, 0);
+
+	NF_CHECK_EQ(ct_entry_add(ct, &extra, NULL, NULL), -ENOSPC);
+	for (int i = 0; i < 900; i++)
+		NF_CHECK_EQ(ct_entry_remove(ct, es[i]), 0);
+	ct_age(ct, fake_now);
+	NF_CHECK_EQ(ct_count(ct), 0);
+	ct_destroy(ct);
+
 	struct ct_cfg bad = CT_CFG_DEFAULT;
 
 	bad.nb_conns = 0;
