@@ -55,6 +55,7 @@
 #include <pthread.h>
 
 #include <jansson.h>
+#include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_flow.h>
 #include <rte_spinlock.h>
@@ -101,7 +102,8 @@ struct vs_port {
 	int net;                     /**< index in vs->nets */
 };
 
-/** The §7.2 match: the flow table's exact-match key (zero-padded). */
+/** The §7.2 match: the flow table's exact-match key (zero-padded; 8-byte
+ * aligned: rte_jhash reads it in 32-bit words). */
 struct vs_flow_key {
 	uint16_t in_port;      /**< ingress representor's port id */
 	rte_be16_t eth_type;
@@ -113,7 +115,7 @@ struct vs_flow_key {
 	uint8_t is_v6;
 	uint8_t pad[2];
 	uint8_t dst_ip[16];    /**< IPv4 in the first 4 bytes */
-};
+} __rte_aligned(8);
 
 enum vs_flow_where {
 	VS_FLOW_SOFTWARE,  /**< not offloadable (reason says why) */

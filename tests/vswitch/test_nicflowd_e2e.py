@@ -175,8 +175,11 @@ def traffic(d, label, more=True):
     c = f["counters"]
     check(f["where"] == "nic", f"{label}: UDP flow is in the NIC "
           f"({f['where']} {f['reason']})")
+    # How many datagrams software carries depends on how fast the control
+    # thread lands the rule (ms; more on a loaded machine): "the first
+    # packets". The second stream below must be all in the NIC.
     check(c["sw_packets"] + c["nic_packets"] == N_UDP and
-          c["nic_packets"] >= N_UDP - 50,
+          c["sw_packets"] >= 1 and c["nic_packets"] >= N_UDP - 300,
           f"{label}: software {c['sw_packets']} + NIC {c['nic_packets']} "
           f"= {N_UDP}")
     if not more:
