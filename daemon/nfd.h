@@ -14,9 +14,11 @@
  * vs.h) and a JSON-RPC control socket (lib/rpc). Threads: the main lcore
  * runs the control loop (offload queue, aging once a second); the RPC
  * server is a control thread; the datapath (vs_datapath_poll) runs on the
- * first worker lcore, or inline in the control loop when EAL has a single
- * lcore. The NIC itself runs on a service lcore if EAL has one (-s), else
- * inline in the datapath's rx/tx calls (net_snic mode=auto).
+ * first worker lcore, or inline in the control loop when EAL has no worker.
+ * The NIC itself runs on a service lcore if EAL has one (-s), else inline
+ * in the datapath's rx/tx calls (net_snic mode=auto). The embedded default
+ * (two CPUs) is "-l 0-1 -s 0x2": the NIC on lcore 1, control + RPC +
+ * datapath on lcore 0; "-l 0-2 -s 0x4" gives the datapath its own lcore.
  *
  * Configuration: a JSON file (--config), written atomically (temporary
  * file, fsync, rename) after every successful change and read at start:

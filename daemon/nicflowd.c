@@ -10,7 +10,9 @@
  *            [--devargs ARGS] [--underlay VDEV]... [--idle-timeout S]
  *
  * Without EAL args the embedded default is used: no hugepages, 1 GB,
- * --file-prefix nicflowd, no PCI, lcores 0-1 (0 only on one CPU). Either
+ * --file-prefix nicflowd, no PCI, lcores 0-1 with lcore 1 a service lcore
+ * (the NIC's CPU; the datapath then runs in the main loop), or lcore 0
+ * alone on one CPU (NIC and datapath inline). Either
  * way nicflowd adds --vdev for every underlay vdev and then the snic
  * (<nic>,<devargs>), from the command line or the config file.
  */
@@ -88,7 +90,8 @@ eal_argv(const struct nfd_opts *o, int n_user, char **user, char **out,
 	 char bufs[][1100])
 {
 	static char *const def[] = {"--no-huge", "-m", "1024", "--file-prefix",
-				    "nicflowd", "--no-pci", "-l", "0-1"};
+				    "nicflowd", "--no-pci", "-l", "0-1", "-s",
+				    "0x2"};
 	int n = 0;
 
 	out[n++] = user[0];
@@ -97,8 +100,11 @@ eal_argv(const struct nfd_opts *o, int n_user, char **user, char **out,
 	if (n_user <= 1) {
 		for (size_t i = 0; i < RTE_DIM(def); i++)
 			out[n++] = def[i];
-		if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		/* One CPU: lcore 0 only, no service lcore (NIC inline). */
+		if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+			n -= 2;
 			out[n - 1] = (char *)"0";
+		}
 	}
 	for (int i = 0; i < o->nb_underlay; i++) {
 		snprintf(bufs[i], 1100, "--vdev=%s", o->underlay[i]);
@@ -165,8 +171,10 @@ control_loop(struct nfd *d, bool inline_dp)
 			vs_aging_run(d->vs);
 			next_age = rte_get_timer_cycles() + hz;
 		}
-		if (work == 0 && !inline_dp)
-			usleep(1000);
+		/* Idle: yield the CPU a little (the RPC thread may share
+		 * it); an inline datapath backs off less. */
+		if (work == 0)
+			usleep(inline_dp ? 20 : 1000);
 	}
 }
 

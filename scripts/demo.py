@@ -52,7 +52,7 @@ def ctl(*args):
 def start_nicflowd():
     log = open("/tmp/nf-demo-nicflowd.log", "w")
     p = subprocess.Popen(
-        [NFD, "--no-huge", "-m", "512", "--no-pci", "-l", "0-1",
+        [NFD, "--no-huge", "-m", "512", "--no-pci", "-l", "0-1", "-s", "0x2",
          "--file-prefix", "nf-demo", "--", "--socket", SOCK,
          "--underlay", "net_null0,no-rx=1",
          "--underlay", "net_af_packet0,iface=nfv1",

@@ -68,7 +68,7 @@ class Daemon:
     def __init__(self, tmp, first, extra=()):
         self.sock = os.path.join(tmp, "nfd.sock")
         args = [NFD, "--no-huge", "-m", "512", "--file-prefix", TAG,
-                "--no-pci", "-l", "0-1", "--",
+                "--no-pci", "-l", "0-1", "-s", "0x2", "--",
                 "--config", os.path.join(tmp, "nicflowd.json"),
                 "--socket", self.sock, *extra]
         if first:
