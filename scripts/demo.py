@@ -1,16 +1,17 @@
 #!/usr/bin/python3
-"""Drive the nicflow demo (see demo.sh): namespaces, testpmd, traffic."""
+"""Drive the nicflow demo (see demo.sh): namespaces, nicflowd, traffic."""
 import os
-import pty
-import select
+import signal
 import subprocess
 import sys
 import time
 
-SO = os.path.abspath(sys.argv[1])
+BUILD = os.path.abspath(sys.argv[1])
+NFD = os.path.join(BUILD, "daemon", "nicflowd")
+CTL = os.path.join(BUILD, "tools", "nicflowctl", "nicflowctl")
+SOCK = "/run/nicflow/nf-demo.sock"
 VMS = [("nf-vm1", "nfv1", "10.9.0.1", "02:00:00:00:09:01"),
        ("nf-vm2", "nfv2", "10.9.0.2", "02:00:00:00:09:02")]
-PROMPT = b"testpmd> "
 
 
 def sh(cmd, check=True):
@@ -40,57 +41,50 @@ def netns_down():
         sh(f"ip link del {host}", check=False)
 
 
-class Testpmd:
-    def __init__(self):
-        eal = ["dpdk-testpmd", "--no-huge", "-m", "512", "--no-pci",
-               "-l", "0-1", "--file-prefix", "nf-demo", "-d", SO,
-               "--vdev=net_null0,no-rx=1",
-               "--vdev=net_af_packet0,iface=nfv1",
-               "--vdev=net_af_packet1,iface=nfv2",
-               "--vdev=net_snic0,uplink=net_null0,vf=net_af_packet0,"
-               "vf=net_af_packet1",
-               "--", "-i", "--forward-mode=io", "--portmask=0x30",
-               "--total-num-mbufs=8192"]
-        self.fd, slave = pty.openpty()
-        self.p = subprocess.Popen(eal, stdin=slave, stdout=slave,
-                                  stderr=slave)
-        os.close(slave)
-        self.read()
+def ctl(*args):
+    cmd = [CTL, "-s", SOCK] + list(args)
+    print("$ nicflowctl " + " ".join(args))
+    r = subprocess.run(cmd, text=True, capture_output=True)
+    print((r.stdout + r.stderr).rstrip())
+    return r
 
-    def read(self, timeout=60):
-        buf, end = b"", time.time() + timeout
-        while time.time() < end and not buf.endswith(PROMPT):
-            if select.select([self.fd], [], [], 0.5)[0]:
-                buf += os.read(self.fd, 65536)
-        return buf[:-len(PROMPT)].decode(errors="replace")
 
-    def cmd(self, c, show=True):
-        os.write(self.fd, (c + "\n").encode())
-        out = self.read()
-        if show:
-            print(f"testpmd> {c}\n{out.split(chr(10), 1)[-1].rstrip()}")
-        return out
-
-    def quit(self):
-        os.write(self.fd, b"quit\n")
-        try:
-            self.p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
+def start_nicflowd():
+    log = open("/tmp/nf-demo-nicflowd.log", "w")
+    p = subprocess.Popen(
+        [NFD, "--no-huge", "-m", "512", "--no-pci", "-l", "0-1", "-s", "0x2",
+         "--file-prefix", "nf-demo", "--", "--socket", SOCK,
+         "--underlay", "net_null0,no-rx=1",
+         "--underlay", "net_af_packet0,iface=nfv1",
+         "--underlay", "net_af_packet1,iface=nfv2",
+         "--devargs", "uplink=net_null0,vf=net_af_packet0,vf=net_af_packet1,"
+         "ctl=none"], stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        if os.path.exists(SOCK) and subprocess.run(
+                [CTL, "-s", SOCK, "port", "list"],
+                capture_output=True).returncode == 0:
+            return p
+        if p.poll() is not None:
+            break
+        time.sleep(0.2)
+    p.kill()
+    sys.exit("nicflowd did not start: see /tmp/nf-demo-nicflowd.log")
 
 
 def main():
     netns_up()
-    tp = Testpmd()
+    p = start_nicflowd()
     try:
-        tp.cmd("show port summary all")
-        tp.cmd("flow create 4 ingress pattern eth / ipv4 dst is 10.9.0.2 / "
-               "udp / end actions count / port_id id 5 / end")
-        tp.cmd("start", show=False)
+        ctl("network", "add", "blue", "vni", "100")
+        for i, (_, _, ip, mac) in enumerate(VMS):
+            ctl("port", "add", f"vm{i + 1}", "rep", str(i), "mac", mac,
+                "ipv4", ip, "network", "blue")
+        ctl("port", "list")
         print("\n== ping vm1 -> vm2 (ARP and ICMP go through software)")
         print(sh("ip netns exec nf-vm1 ping -c 3 -i 0.2 10.9.0.2",
                  check=False))
-        print("== 2000 UDP datagrams vm1 -> vm2 (offloaded by the rule)")
+        print("== 2000 UDP datagrams vm1 -> vm2 (first in software, the "
+              "rest offloaded by nicflowd)")
         rx = subprocess.Popen(
             ["ip", "netns", "exec", "nf-vm2", "/usr/bin/python3", "-c",
              "import socket;s=socket.socket(2,2);s.bind(('',7000));"
@@ -104,15 +98,15 @@ def main():
            " s.sendto(b'x'*64,('10.9.0.2',7000))\n"
            " time.sleep(0.0005) if i%50==0 else None\"")
         got = rx.communicate(timeout=10)[0].strip()
-        print(f"vm2 received {got} datagrams")
-        out = tp.cmd("flow query 4 0 count")
-        tp.cmd("show port xstats 4", show=False)
-        tp.cmd("stop", show=False)
-        hits = [l for l in out.splitlines() if "hits:" in l]
-        print("\nThe NIC rule carried the stream:", hits[0].strip()
-              if hits else "no counter?")
+        print(f"vm2 received {got} datagrams\n")
+        ctl("dump-flows")
+        ctl("stats")
     finally:
-        tp.quit()
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
         netns_down()
 
 

@@ -326,7 +326,7 @@ show_bond0(void)
 	json_t *params = json_pack("{s:s}", "bond", "bond0"), *res = NULL;
 	char err[256];
 
-	for (const struct snic_agent_method *m = snic_bond_methods;
+	for (const struct nf_rpc_method *m = snic_bond_methods;
 	     m->name != NULL; m++)
 		if (strcmp(m->name, "bond_show") == 0 &&
 		    m->fn(sw, params, &res, err, sizeof(err)) != 0)

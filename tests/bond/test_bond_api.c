@@ -86,7 +86,7 @@ call(const char *method, json_t *params, json_t **res, char *err)
 	int rc = -ENOSYS;
 
 	*res = NULL;
-	for (const struct snic_agent_method *m = snic_bond_methods;
+	for (const struct nf_rpc_method *m = snic_bond_methods;
 	     m->name != NULL; m++)
 		if (strcmp(m->name, method) == 0)
 			rc = m->fn(sw, params, res, err, 256);

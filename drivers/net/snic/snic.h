@@ -271,6 +271,7 @@ struct snic_txbuf {
 struct snic_switch;
 struct snic_mtr;
 struct snic_mtr_ctx;
+struct nf_rpc_server;
 
 /* Port meter directions (N-16), index of snic_port.meter. */
 enum snic_mtr_dir { SNIC_MTR_VM_TO_NIC = 0, SNIC_MTR_NIC_TO_VM = 1 };
@@ -360,7 +361,7 @@ struct snic_switch {
 	 * (devarg ctl= or the init config's "ctl"; "" = the default path,
 	 * "none" = no agent), and its state while running. */
 	char ctl_path[108];
-	struct snic_agent *agent;
+	struct nf_rpc_server *agent;
 	/* Bonds, NIC physical ports and the PHY monitor (snic_bond.c). */
 	struct snic_bonding *bonding;
 	TAILQ_ENTRY(snic_switch) next;

@@ -28,31 +28,17 @@
  *
  * Methods come from NULL-name-terminated tables; the agent serves every
  * table listed in snic_agent.c (today: snic_bond_methods, snic_bond.c).
+ * The server itself is lib/rpc (nf_rpc.h); this file only adds the
+ * agent's built-ins, its default path and its thread name.
  */
 
-#include <stddef.h>
-
-#include <jansson.h>
+#include "nf_rpc.h"
 
 struct snic_switch;
 
-/*
- * One method. params is the request's "params" (an object, never NULL: an
- * absent params is passed as an empty object). On success return 0 and set
- * *result to a new reference (json_null() if there is nothing to return).
- * On failure return a negative errno and write a one-line message naming
- * the wrong field or object into err, e.g. "unknown bond device 'bond9'".
- */
-typedef int (*snic_agent_fn)(struct snic_switch *sw, json_t *params,
-			     json_t **result, char *err, size_t errlen);
-
-struct snic_agent_method {
-	const char *name;
-	snic_agent_fn fn;
-};
-
-/* snic_bond.c: bond_add, bond_delete, bond_set_mode, ... (docs/snic.md). */
-extern const struct snic_agent_method snic_bond_methods[];
+/* snic_bond.c: bond_add, bond_delete, bond_set_mode, ... (docs/snic.md).
+ * Methods get the struct snic_switch * as their ctx. */
+extern const struct nf_rpc_method snic_bond_methods[];
 
 /* Start the agent of sw listening on path (NULL: the default path).
  * Returns 0 or a negative errno. */

@@ -1248,7 +1248,7 @@ snic_params_known(json_t *params, const char *const *keys, char *err,
 } while (0)
 
 static int
-m_bond_add(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_add(void *sw, json_t *params, json_t **result,
 	   char *err, size_t errlen)
 {
 	const char *bond, *mode;
@@ -1265,7 +1265,7 @@ m_bond_add(struct snic_switch *sw, json_t *params, json_t **result,
 }
 
 static int
-m_bond_delete(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_delete(void *sw, json_t *params, json_t **result,
 	      char *err, size_t errlen)
 {
 	const char *bond;
@@ -1303,7 +1303,7 @@ snic_method2(struct snic_switch *sw, json_t *params, json_t **result,
 }
 
 static int
-m_bond_set_mode(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_set_mode(void *sw, json_t *params, json_t **result,
 		char *err, size_t errlen)
 {
 	return snic_method2(sw, params, result, err, errlen, "bond", "mode",
@@ -1311,7 +1311,7 @@ m_bond_set_mode(struct snic_switch *sw, json_t *params, json_t **result,
 }
 
 static int
-m_bond_set_master(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_set_master(void *sw, json_t *params, json_t **result,
 		  char *err, size_t errlen)
 {
 	return snic_method2(sw, params, result, err, errlen, "slave", "bond",
@@ -1319,7 +1319,7 @@ m_bond_set_master(struct snic_switch *sw, json_t *params, json_t **result,
 }
 
 static int
-m_bond_set_primary(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_set_primary(void *sw, json_t *params, json_t **result,
 		   char *err, size_t errlen)
 {
 	return snic_method2(sw, params, result, err, errlen, "bond", "slave",
@@ -1327,7 +1327,7 @@ m_bond_set_primary(struct snic_switch *sw, json_t *params, json_t **result,
 }
 
 static int
-m_bond_set_policy(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_set_policy(void *sw, json_t *params, json_t **result,
 		  char *err, size_t errlen)
 {
 	return snic_method2(sw, params, result, err, errlen, "bond", "policy",
@@ -1335,7 +1335,7 @@ m_bond_set_policy(struct snic_switch *sw, json_t *params, json_t **result,
 }
 
 static int
-m_bond_set_nomaster(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_set_nomaster(void *sw, json_t *params, json_t **result,
 		    char *err, size_t errlen)
 {
 	const char *slave;
@@ -1412,34 +1412,34 @@ snic_show(struct snic_switch *sw, json_t *params, json_t **result, char *err,
 }
 
 static int
-m_bond_show(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_show(void *sw, json_t *params, json_t **result,
 	    char *err, size_t errlen)
 {
 	return snic_show(sw, params, result, err, errlen, SHOW_BOND);
 }
 
 static int
-m_bond_slave_show(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_slave_show(void *sw, json_t *params, json_t **result,
 		  char *err, size_t errlen)
 {
 	return snic_show(sw, params, result, err, errlen, SHOW_SLAVE);
 }
 
 static int
-m_bond_xstats(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_xstats(void *sw, json_t *params, json_t **result,
 	      char *err, size_t errlen)
 {
 	return snic_show(sw, params, result, err, errlen, XSTATS_BOND);
 }
 
 static int
-m_bond_slave_xstats(struct snic_switch *sw, json_t *params, json_t **result,
+m_bond_slave_xstats(void *sw, json_t *params, json_t **result,
 		    char *err, size_t errlen)
 {
 	return snic_show(sw, params, result, err, errlen, XSTATS_SLAVE);
 }
 
-const struct snic_agent_method snic_bond_methods[] = {
+const struct nf_rpc_method snic_bond_methods[] = {
 	{"bond_add", m_bond_add},
 	{"bond_delete", m_bond_delete},
 	{"bond_set_mode", m_bond_set_mode},

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * nicflowd's options and its configuration file (nfd.h): table-driven
+ * option parsing, the JSON file read at start and written atomically after
+ * every change.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_string_fns.h>
+
+#include "nfd.h"
+
+typedef int (*opt_fn)(struct nfd_opts *o, const char *arg, char *err,
+		      size_t errlen);
+
+static int
+opt_str(char *dst, size_t size, const char *name, const char *arg, char *err,
+	size_t errlen)
+{
+	if (strlcpy(dst, arg, size) >= size) {
+		snprintf(err, errlen, "--%s: longer than %zu bytes", name,
+			 size - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+opt_config(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return opt_str(o->config, sizeof(o->config), "config", a, err, errlen);
+}
+
+static int
+opt_socket(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return opt_str(o->sock, sizeof(o->sock), "socket", a, err, errlen);
+}
+
+static int
+opt_nic(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return opt_str(o->nic, sizeof(o->nic), "nic", a, err, errlen);
+}
+
+static int
+opt_devargs(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return opt_str(o->devargs, sizeof(o->devargs), "devargs", a, err,
+		       errlen);
+}
+
+static int
+opt_underlay(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	if (o->nb_underlay == NFD_MAX_UNDERLAY) {
+		snprintf(err, errlen, "--underlay: at most %d",
+			 NFD_MAX_UNDERLAY);
+		return -EINVAL;
+	}
+	return opt_str(o->underlay[o->nb_underlay++], sizeof(o->underlay[0]),
+		       "underlay", a, err, errlen);
+}
+
+static int
+opt_idle(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v = strtoul(a, &end, 10);
+
+	if (a[0] < '0' || a[0] > '9' || *end != '\0' || v < 1 || v > 86400) {
+		snprintf(err, errlen, "--idle-timeout: '%s' is not 1..86400 "
+			 "seconds", a);
+		return -EINVAL;
+	}
+	o->idle_timeout = (unsigned int)v;
+	return 0;
+}
+
+static const struct {
+	struct option opt;
+	opt_fn fn;
+} opt_table[] = {
+	{{"config", required_argument, NULL, 0}, opt_config},
+	{{"socket", required_argument, NULL, 0}, opt_socket},
+	{{"nic", required_argument, NULL, 0}, opt_nic},
+	{{"devargs", required_argument, NULL, 0}, opt_devargs},
+	{{"underlay", required_argument, NULL, 0}, opt_underlay},
+	{{"idle-timeout", required_argument, NULL, 0}, opt_idle},
+};
+
+int
+nfd_opts_parse(int argc, char **argv, struct nfd_opts *o, char *err,
+	       size_t errlen)
+{
+	struct option longopts[RTE_DIM(opt_table) + 1];
+	int idx, c, rc;
+
+	memset(longopts, 0, sizeof(longopts));
+	for (size_t i = 0; i < RTE_DIM(opt_table); i++)
+		longopts[i] = opt_table[i].opt;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
+		if (c != 0) {
+			snprintf(err, errlen, "unknown or incomplete option "
+				 "'%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+		rc = opt_table[idx].fn(o, optarg, err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'",
+			 argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The "nic" section into o; fields the command line set are kept. */
+static int
+config_nic(struct nfd_opts *o, json_t *nic, char *err, size_t errlen)
+{
+	json_t *v;
+	size_t i;
+
+	if (nic == NULL)
+		return 0;
+	if (!json_is_object(nic)) {
+		snprintf(err, errlen, "nic: must be an object");
+		return -EINVAL;
+	}
+	if (json_is_string(v = json_object_get(nic, "name")))
+		strlcpy(o->nic, json_string_value(v), sizeof(o->nic));
+	if (json_is_string(v = json_object_get(nic, "devargs")))
+		strlcpy(o->devargs, json_string_value(v), sizeof(o->devargs));
+	json_array_foreach(json_object_get(nic, "underlay"), i, v) {
+		if (!json_is_string(v) || i >= NFD_MAX_UNDERLAY) {
+			snprintf(err, errlen, "nic.underlay[%zu]: must be a "
+				 "vdev string (at most %d)", i,
+				 NFD_MAX_UNDERLAY);
+			return -EINVAL;
+		}
+		strlcpy(o->underlay[i], json_string_value(v),
+			sizeof(o->underlay[0]));
+		o->nb_underlay = (int)i + 1;
+	}
+	return 0;
+}
+
+int
+nfd_config_load(struct nfd_opts *o, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root, *v;
+	int rc;
+
+	if (o->config[0] == '\0' || access(o->config, F_OK) != 0)
+		return 0;
+	root = json_load_file(o->config, 0, &jerr);
+	if (root == NULL || !json_is_object(root)) {
+		snprintf(err, errlen, "%s: line %d: %s", o->config, jerr.line,
+			 root == NULL ? jerr.text : "not a JSON object");
+		json_decref(root);
+		return -EINVAL;
+	}
+	rc = config_nic(o, json_object_get(root, "nic"), err, errlen);
+	v = json_object_get(root, "idle_timeout");
+	if (rc == 0 && v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1) {
+			snprintf(err, errlen, "idle_timeout: must be a "
+				 "positive integer");
+			rc = -EINVAL;
+		} else {
+			o->idle_timeout = (unsigned int)json_integer_value(v);
+		}
+	}
+	if (rc == 0)
+		o->model = json_pack("{s:O*, s:O*}", "networks",
+				     json_object_get(root, "networks"),
+				     "ports", json_object_get(root, "ports"));
+	json_decref(root);
+	return rc;
+}
+
+int
+nfd_config_save(const struct nfd_opts *o, struct vs_switch *vs)
+{
+	char tmp[sizeof(o->config) + 8];
+	json_t *root, *ul = json_array();
+	int fd, rc = 0;
+
+	if (o->config[0] == '\0')
+		return 0;
+	for (int i = 0; i < o->nb_underlay; i++)
+		json_array_append_new(ul, json_string(o->underlay[i]));
+	root = vs_model_to_json(vs);
+	json_object_set_new(root, "nic", json_pack("{s:s, s:s, s:o}",
+		"name", o->nic, "devargs", o->devargs, "underlay", ul));
+	json_object_set_new(root, "idle_timeout",
+			    json_integer(vs->idle_timeout));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", o->config);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		rc = -errno;
+	else if (json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
+		rc = -EIO;
+	else if (fsync(fd) != 0)
+		rc = -errno;
+	if (fd >= 0 && close(fd) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, o->config) != 0)
+		rc = -errno;
+	if (rc != 0)
+		unlink(tmp);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * nicflowd: the vSwitch daemon (nfd.h has the architecture, docs/vswitch.md
+ * the guide).
+ *
+ *   nicflowd [EAL args] -- [--config FILE] [--socket PATH] [--nic NAME]
+ *            [--devargs ARGS] [--underlay VDEV]... [--idle-timeout S]
+ *
+ * Without EAL args the embedded default is used: no hugepages, 1 GB,
+ * --file-prefix nicflowd, no PCI, lcores 0-1 with lcore 1 a service lcore
+ * (the NIC's CPU; the datapath then runs in the main loop), or lcore 0
+ * alone on one CPU (NIC and datapath inline). Either
+ * way nicflowd adds --vdev for every underlay vdev and then the snic
+ * (<nic>,<devargs>), from the command line or the config file.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "nfd.h"
+
+#define NFD_MBUFS 8191
+#define NFD_DESC 512
+#define NFD_EAL_MAX 64
+
+static volatile bool nfd_quit;
+
+static void
+on_signal(int sig)
+{
+	RTE_SET_USED(sig);
+	nfd_quit = true;
+}
+
+#define LOG(l, fmt, ...) RTE_LOG(l, USER1, "nicflowd: " fmt "\n", \
+				 ##__VA_ARGS__)
+
+/* Command line over config file over defaults. */
+static int
+opts_build(int argc, char **argv, struct nfd_opts *o)
+{
+	struct nfd_opts cli = {0};
+	char err[256];
+	int rc = nfd_opts_parse(argc, argv, &cli, err, sizeof(err));
+
+	memset(o, 0, sizeof(*o));
+	strcpy(o->sock, NFD_SOCK_DEFAULT);
+	strcpy(o->nic, "net_snic0");
+	o->idle_timeout = VS_IDLE_TIMEOUT_S;
+	strcpy(o->config, cli.config);
+	if (rc == 0)
+		rc = nfd_config_load(o, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "nicflowd: %s\n", err);
+		return rc;
+	}
+	if (cli.sock[0] != '\0')
+		strcpy(o->sock, cli.sock);
+	if (cli.nic[0] != '\0')
+		strcpy(o->nic, cli.nic);
+	if (cli.devargs[0] != '\0')
+		strcpy(o->devargs, cli.devargs);
+	if (cli.nb_underlay > 0) {
+		memcpy(o->underlay, cli.underlay, sizeof(o->underlay));
+		o->nb_underlay = cli.nb_underlay;
+	}
+	if (cli.idle_timeout != 0)
+		o->idle_timeout = cli.idle_timeout;
+	return 0;
+}
+
+/* EAL argv: the user's EAL args or the default, then the vdevs. */
+static int
+eal_argv(const struct nfd_opts *o, int n_user, char **user, char **out,
+	 char bufs[][1100])
+{
+	static char *const def[] = {"--no-huge", "-m", "1024", "--file-prefix",
+				    "nicflowd", "--no-pci", "-l", "0-1", "-s",
+				    "0x2"};
+	int n = 0;
+
+	out[n++] = user[0];
+	for (int i = 1; i < n_user && n < NFD_EAL_MAX - 20; i++)
+		out[n++] = user[i];
+	if (n_user <= 1) {
+		for (size_t i = 0; i < RTE_DIM(def); i++)
+			out[n++] = def[i];
+		/* One CPU: lcore 0 only, no service lcore (NIC inline). */
+		if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+			n -= 2;
+			out[n - 1] = (char *)"0";
+		}
+	}
+	for (int i = 0; i < o->nb_underlay; i++) {
+		snprintf(bufs[i], 1100, "--vdev=%s", o->underlay[i]);
+		out[n++] = bufs[i];
+	}
+	snprintf(bufs[o->nb_underlay], 1100, "--vdev=%s%s%s", o->nic,
+		 o->devargs[0] != '\0' ? "," : "", o->devargs);
+	out[n++] = bufs[o->nb_underlay];
+	out[n] = NULL;
+	return n;
+}
+
+/* Every port EAL shows (the snic's uplink and representors; their
+ * underlying ports are owned by the PMD): 1 rx and 1 tx queue, started. */
+static int
+ports_start(struct rte_mempool *pool)
+{
+	struct rte_eth_conf conf = {0};
+	uint16_t pid;
+	int rc;
+
+	RTE_ETH_FOREACH_DEV(pid) {
+		rc = rte_eth_dev_configure(pid, 1, 1, &conf);
+		if (rc == 0)
+			rc = rte_eth_rx_queue_setup(pid, 0, NFD_DESC,
+				rte_eth_dev_socket_id(pid), NULL, pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(pid, 0, NFD_DESC,
+				rte_eth_dev_socket_id(pid), NULL);
+		if (rc == 0)
+			rc = rte_eth_dev_start(pid);
+		if (rc != 0) {
+			LOG(ERR, "port %u: cannot start: %s", pid,
+			    strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int
+datapath_main(void *arg)
+{
+	struct vs_switch *vs = arg;
+
+	while (!nfd_quit)
+		vs_datapath_poll(vs);
+	return 0;
+}
+
+/* The control loop: offload, aging, and the datapath when inline. */
+static void
+control_loop(struct nfd *d, bool inline_dp)
+{
+	uint64_t hz = rte_get_timer_hz(), next_age = rte_get_timer_cycles() +
+						     hz;
+
+	while (!nfd_quit) {
+		unsigned int work = vs_offload_run(d->vs, 64);
+
+		if (inline_dp)
+			work += vs_datapath_poll(d->vs);
+		if (rte_get_timer_cycles() >= next_age) {
+			vs_aging_run(d->vs);
+			next_age = rte_get_timer_cycles() + hz;
+		}
+		/* Idle: yield the CPU a little (the RPC thread may share
+		 * it); an inline datapath backs off less. */
+		if (work == 0)
+			usleep(inline_dp ? 20 : 1000);
+	}
+}
+
+static int
+nfd_setup(struct nfd *d, struct rte_mempool *pool)
+{
+	char err[256];
+	int rc;
+
+	d->vs = vs_switch_create(d->opts.nic, pool);
+	if (d->vs == NULL) {
+		LOG(ERR, "cannot create the vSwitch: %s",
+		    rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	d->vs->idle_timeout = d->opts.idle_timeout;
+	if (d->opts.model != NULL) {
+		rc = vs_model_from_json(d->vs, d->opts.model, err,
+					sizeof(err));
+		if (rc != 0)
+			LOG(ERR, "%s: restore stopped: %s", d->opts.config,
+			    err);
+		else
+			LOG(INFO, "restored %s", d->opts.config);
+	}
+	rc = nfd_config_save(&d->opts, d->vs);
+	if (rc != 0)
+		LOG(ERR, "cannot save %s: %s", d->opts.config, strerror(-rc));
+	rc = nf_rpc_server_start(d->opts.sock, nfd_rpc_tables, d, "nfd-rpc",
+				 &d->rpc);
+	if (rc != 0) {
+		LOG(ERR, "cannot listen on %s: %s", d->opts.sock,
+		    strerror(-rc));
+		return rc;
+	}
+	LOG(INFO, "listening on %s", d->opts.sock);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static char bufs[NFD_MAX_UNDERLAY + 1][1100];
+	char *eargv[NFD_EAL_MAX + 1];
+	struct rte_mempool *pool;
+	struct nfd d = {0};
+	int sep = argc, n_user, eargc, rc;
+	unsigned int dp_lcore;
+	uint16_t pid;
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			sep = i;
+			break;
+		}
+	/* Without "--", every argument is nicflowd's (EAL: the default). */
+	if (sep == argc) {
+		n_user = 1;
+		sep = 0;
+	} else {
+		n_user = sep;
+		argv[sep] = argv[0];
+	}
+	if (opts_build(argc - sep, argv + sep, &d.opts) != 0)
+		return 2;
+	eargc = eal_argv(&d.opts, n_user, argv, eargv, bufs);
+	if (rte_eal_init(eargc, eargv) < 0) {
+		fprintf(stderr, "nicflowd: EAL: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	pool = rte_pktmbuf_pool_create("nfd_pool", NFD_MBUFS, 256, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE,
+				       rte_socket_id());
+	rc = pool == NULL ? -ENOMEM : ports_start(pool);
+	if (rc == 0)
+		rc = nfd_setup(&d, pool);
+	if (rc == 0) {
+		dp_lcore = rte_get_next_lcore(-1, 1, 0);
+		if (dp_lcore < RTE_MAX_LCORE)
+			rte_eal_remote_launch(datapath_main, d.vs, dp_lcore);
+		LOG(INFO, "datapath on lcore %d, %u flows max",
+		    dp_lcore < RTE_MAX_LCORE ? (int)dp_lcore :
+		    (int)rte_get_main_lcore(), VS_MAX_FLOWS);
+		control_loop(&d, dp_lcore >= RTE_MAX_LCORE);
+		rte_eal_mp_wait_lcore();
+	}
+	LOG(INFO, "exiting");
+	nf_rpc_server_stop(d.rpc);
+	vs_switch_destroy(d.vs);
+	json_decref(d.opts.model);
+	RTE_ETH_FOREACH_DEV(pid) {
+		rte_eth_dev_stop(pid);
+		rte_eth_dev_close(pid);
+	}
+	rte_eal_cleanup();
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * nicflowd unit tests (V-1, V-2 §7.2, V-8): the RPC methods' parameter
+ * validation with the exact JSON-RPC answers, the config file round trip,
+ * and the §7.2 translator field by field (then validated by a real snic).
+ * The snic runs over net_ring ports; nothing is sent.
+ */
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_flow.h>
+#include <rte_mbuf.h>
+
+#include "nf_test.h"
+#include "nfd.h"
+
+static struct nfd d;
+static char dir[64];
+
+/* The exact response to one request line. */
+static int
+rpc_is(const char *req, const char *want)
+{
+	json_t *r = nf_rpc_handle(nfd_rpc_tables, &d, req, strlen(req));
+	char *got = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
+	int ok = got != NULL && strcmp(got, want) == 0;
+
+	if (!ok)
+		fprintf(stderr, "request  %s\n  got    %s\n  wanted %s\n", req,
+			got != NULL ? got : "(none)", want);
+	free(got);
+	json_decref(r);
+	return ok;
+}
+
+#define REQ(m, p) "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" m \
+	"\",\"params\":" p "}"
+#define OK "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":null}"
+#define ERR(code, msg) "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":" \
+	#code ",\"message\":\"" msg "\"}}"
+#define PORT(name, rep, mac, ip, net) "{\"name\":\"" name "\",\"rep\":\"" \
+	rep "\",\"mac\":\"" mac "\",\"ipv4\":\"" ip "\",\"network\":\"" net \
+	"\"}"
+
+NF_TEST(test_network_params)
+{
+	NF_CHECK(rpc_is(REQ("network_add", "{}"),
+			ERR(-32602, "name: missing")));
+	NF_CHECK(rpc_is(REQ("network_add", "{\"name\":\"blue\"}"),
+			ERR(-32602, "vni: missing")));
+	NF_CHECK(rpc_is(REQ("network_add", "{\"name\":\"blue\",\"vni\":\"x\"}"),
+			ERR(-32602, "vni: must be a non-negative integer")));
+	NF_CHECK(rpc_is(REQ("network_add", "{\"name\":7,\"vni\":1}"),
+			ERR(-32602, "name: must be a string")));
+	NF_CHECK(rpc_is(REQ("network_add", "{\"name\":\"b l\",\"vni\":1}"),
+			ERR(-32602, "name: 'b l' is not a name (1-31 of A-Z "
+			    "a-z 0-9 _ . -)")));
+	NF_CHECK(rpc_is(REQ("network_add",
+			    "{\"name\":\"blue\",\"vni\":16777216}"),
+			ERR(-32602, "vni: 16777216 is out of range "
+			    "0..16777215")));
+	NF_CHECK(rpc_is(REQ("network_add",
+			    "{\"name\":\"blue\",\"vni\":1,\"mtu\":1}"),
+			ERR(-32602, "mtu: unknown parameter")));
+	NF_CHECK(rpc_is(REQ("network_add", "{\"name\":\"blue\",\"vni\":100}"),
+			OK));
+	NF_CHECK(rpc_is(REQ("network_add", "{\"name\":\"blue\",\"vni\":101}"),
+			ERR(-32602, "network 'blue' already exists")));
+	NF_CHECK(rpc_is(REQ("network_add", "{\"name\":\"red\",\"vni\":100}"),
+			ERR(-32602, "vni: 100 is already network 'blue'")));
+	NF_CHECK(rpc_is(REQ("network_del", "{\"name\":\"red\"}"),
+			ERR(-32602, "network 'red' does not exist")));
+	NF_CHECK(rpc_is(REQ("network_list", "{\"all\":1}"),
+			ERR(-32602, "all: unknown parameter")));
+	NF_CHECK(rpc_is(REQ("network_list", "null"),
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"name\":"
+			"\"blue\",\"vni\":100}]}"));
+}
+
+NF_TEST(test_port_params)
+{
+	NF_CHECK(rpc_is(REQ("port_add", "{\"name\":\"vm1\"}"),
+			ERR(-32602, "rep: missing")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm1", "0", "zz", "10.0.0.1",
+					      "blue")),
+			ERR(-32602, "mac: 'zz' is not a unicast MAC address")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm1", "0", "01:00:5e:00:00:01",
+					      "10.0.0.1", "blue")),
+			ERR(-32602, "mac: '01:00:5e:00:00:01' is not a unicast "
+			    "MAC address")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm1", "0", "02:00:00:00:00:01",
+					      "10.0.0", "blue")),
+			ERR(-32602, "ipv4: '10.0.0' is not an IPv4 address")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm1", "9", "02:00:00:00:00:01",
+					      "10.0.0.1", "blue")),
+			ERR(-32602, "rep: no representor '9' on net_snic0")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm1", "net_ring1",
+					      "02:00:00:00:00:01", "10.0.0.1",
+					      "blue")),
+			ERR(-32602, "rep: no representor 'net_ring1' on "
+			    "net_snic0")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm1", "0", "02:00:00:00:00:01",
+					      "10.0.0.1", "red")),
+			ERR(-32602, "network: unknown network 'red'")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm1", "0", "02:00:00:00:00:01",
+					      "10.0.0.1", "blue")), OK));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm2", "net_snic0_representor_0",
+					      "02:00:00:00:00:02", "10.0.0.2",
+					      "blue")),
+			ERR(-32602, "rep: net_snic0_representor_0 is already "
+			    "port 'vm1'")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm2", "1", "02:00:00:00:00:01",
+					      "10.0.0.2", "blue")),
+			ERR(-32602, "mac: 02:00:00:00:00:01 is already port "
+			    "'vm1'")));
+	NF_CHECK(rpc_is(REQ("port_add", PORT("vm2", "net_snic0_representor_1",
+					      "02:00:00:00:00:02", "10.0.0.2",
+					      "blue")), OK));
+	NF_CHECK(rpc_is(REQ("network_del", "{\"name\":\"blue\"}"),
+			ERR(-32000, "network 'blue' still has port 'vm1'")));
+	NF_CHECK(rpc_is(REQ("port_del", "{\"name\":\"vm9\"}"),
+			ERR(-32602, "port 'vm9' does not exist")));
+	NF_CHECK(rpc_is(REQ("flow_dump", "{}"),
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[]}"));
+}
+
+/* Saved, then loaded into a second switch: the same model and NIC. */
+NF_TEST(test_config_round_trip)
+{
+	struct nfd_opts o2 = {0};
+	struct vs_switch *vs2;
+	char err[256] = "", tmp[300];
+	json_t *a, *b;
+
+	NF_CHECK_EQ(nfd_config_save(&d.opts, d.vs), 0);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", d.opts.config);
+	NF_CHECK(access(tmp, F_OK) != 0); /* renamed, not left behind */
+	strcpy(o2.config, d.opts.config);
+	NF_CHECK_EQ(nfd_config_load(&o2, err, sizeof(err)), 0);
+	NF_CHECK(strcmp(o2.nic, "net_snic0") == 0);
+	NF_CHECK(strcmp(o2.devargs, d.opts.devargs) == 0);
+	NF_CHECK_EQ(o2.nb_underlay, 1);
+	NF_CHECK(strcmp(o2.underlay[0], "net_ring9") == 0);
+	NF_CHECK_EQ(o2.idle_timeout, 7);
+	vs2 = vs_switch_create("net_snic0", NULL);
+	NF_CHECK(vs2 != NULL);
+	if (vs2 == NULL)
+		return;
+	NF_CHECK_EQ(vs_model_from_json(vs2, o2.model, err, sizeof(err)), 0);
+	a = vs_model_to_json(d.vs);
+	b = vs_model_to_json(vs2);
+	NF_CHECK(json_equal(a, b));
+	NF_CHECK_EQ(json_array_size(json_object_get(b, "ports")), 2);
+	json_decref(a);
+	json_decref(b);
+	json_decref(o2.model);
+	vs_switch_destroy(vs2);
+}
+
+NF_TEST(test_config_errors)
+{
+	struct nfd_opts o = {0};
+	char err[256] = "", path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bad.json", dir);
+	f = fopen(path, "w");
+	fputs("{\"idle_timeout\": \"x\"}", f);
+	fclose(f);
+	strcpy(o.config, path);
+	NF_CHECK_EQ(nfd_config_load(&o, err, sizeof(err)), -EINVAL);
+	NF_CHECK(strcmp(err, "idle_timeout: must be a positive integer") == 0);
+	f = fopen(path, "w");
+	fputs("{\"nic\": {\"underlay\": [1]}}", f);
+	fclose(f);
+	NF_CHECK_EQ(nfd_config_load(&o, err, sizeof(err)), -EINVAL);
+	NF_CHECK(strcmp(err, "nic.underlay[0]: must be a vdev string (at most "
+			"16)") == 0);
+	/* A missing file is a first start, not an error. */
+	snprintf(o.config, sizeof(o.config), "%s/none.json", dir);
+	NF_CHECK_EQ(nfd_config_load(&o, err, sizeof(err)), 0);
+	NF_CHECK(o.model == NULL);
+	{
+		char *argv[] = {"nicflowd", "--idle-timeout", "0", NULL};
+
+		NF_CHECK_EQ(nfd_opts_parse(3, argv, &o, err, sizeof(err)),
+			    -EINVAL);
+		NF_CHECK(strcmp(err, "--idle-timeout: '0' is not 1..86400 "
+				"seconds") == 0);
+	}
+	{
+		char *argv[] = {"nicflowd", "--bogus", NULL};
+
+		NF_CHECK_EQ(nfd_opts_parse(2, argv, &o, err, sizeof(err)),
+			    -EINVAL);
+		NF_CHECK(strcmp(err, "unknown or incomplete option "
+				"'--bogus'") == 0);
+	}
+}
+
+static void
+key_v4(struct vs_flow_key *k, uint8_t proto)
+{
+	memset(k, 0, sizeof(*k));
+	k->in_port = 0;
+	k->eth_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	rte_ether_unformat_addr("02:00:00:00:00:01", &k->src);
+	rte_ether_unformat_addr("02:00:00:00:00:02", &k->dst);
+	k->ip_proto = proto;
+	inet_pton(AF_INET, "10.0.0.2", k->dst_ip);
+}
+
+/* §7.2 field by field: attr ingress; ETH src/dst/type; VLAN all zero;
+ * IPV4 dst_addr + next_proto_id; VXLAN vni 0; COUNT id; PORT_ID id. */
+NF_TEST(test_rule_7_2)
+{
+	static const uint8_t ones6[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const struct rte_flow_item_vlan zero_vlan;
+	struct rte_flow_error ferr;
+	struct vs_flow_key k;
+	struct vs_rule r;
+	char err[128] = "";
+	uint16_t rep0, rep1;
+	uint32_t ip;
+
+	key_v4(&k, IPPROTO_UDP);
+	NF_CHECK_EQ(vs_rule_build(&k, 6, 42, &r, err, sizeof(err)), 0);
+	NF_CHECK(r.attr.ingress == 1 && r.attr.egress == 0 &&
+		 r.attr.transfer == 0 && r.attr.group == 0 &&
+		 r.attr.priority == 0);
+	NF_CHECK_EQ(r.items[0].type, RTE_FLOW_ITEM_TYPE_ETH);
+	NF_CHECK_EQ(r.items[1].type, RTE_FLOW_ITEM_TYPE_VLAN);
+	NF_CHECK_EQ(r.items[2].type, RTE_FLOW_ITEM_TYPE_IPV4);
+	NF_CHECK_EQ(r.items[3].type, RTE_FLOW_ITEM_TYPE_VXLAN);
+	NF_CHECK_EQ(r.items[4].type, RTE_FLOW_ITEM_TYPE_END);
+	NF_CHECK(rte_is_same_ether_addr(&r.eth.hdr.src_addr, &k.src));
+	NF_CHECK(rte_is_same_ether_addr(&r.eth.hdr.dst_addr, &k.dst));
+	NF_CHECK_EQ(r.eth.hdr.ether_type, RTE_BE16(0x0800));
+	NF_CHECK_MEM(&r.eth_mask.hdr.src_addr, ones6, 6);
+	NF_CHECK_MEM(&r.eth_mask.hdr.dst_addr, ones6, 6);
+	NF_CHECK_EQ(r.eth_mask.hdr.ether_type, 0xffff);
+	NF_CHECK_MEM(r.items[1].spec, &zero_vlan, sizeof(zero_vlan));
+	memcpy(&ip, k.dst_ip, 4);
+	NF_CHECK_EQ(r.ip4.hdr.dst_addr, ip);
+	NF_CHECK_EQ(r.ip4.hdr.next_proto_id, IPPROTO_UDP);
+	NF_CHECK_EQ(r.ip4_mask.hdr.dst_addr, 0xffffffff);
+	NF_CHECK_EQ(r.ip4_mask.hdr.next_proto_id, 0xff);
+	NF_CHECK_EQ(r.ip4_mask.hdr.src_addr, 0); /* §7.2: dst only */
+	NF_CHECK(r.vxlan.vni[0] == 0 && r.vxlan.vni[1] == 0 &&
+		 r.vxlan.vni[2] == 0);
+	NF_CHECK(r.vxlan_mask.vni[0] == 0xff && r.vxlan_mask.vni[2] == 0xff);
+	NF_CHECK_EQ(r.actions[0].type, RTE_FLOW_ACTION_TYPE_COUNT);
+	NF_CHECK_EQ(((const struct rte_flow_action_count *)
+		     r.actions[0].conf)->id, 42);
+	NF_CHECK_EQ(r.actions[1].type, RTE_FLOW_ACTION_TYPE_PORT_ID);
+	NF_CHECK_EQ(((const struct rte_flow_action_port_id *)
+		     r.actions[1].conf)->id, 6);
+	NF_CHECK_EQ(r.actions[2].type, RTE_FLOW_ACTION_TYPE_END);
+
+	/* The NIC takes it as is. */
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_0",
+						 &rep0), 0);
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_1",
+						 &rep1), 0);
+	k.in_port = rep0;
+	NF_CHECK_EQ(vs_rule_build(&k, rep1, 1, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
+
+	/* IPv6 TCP: the IPV6 item with dst + proto. */
+	k.eth_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	k.is_v6 = 1;
+	k.ip_proto = IPPROTO_TCP;
+	inet_pton(AF_INET6, "2001:db8::2", k.dst_ip);
+	NF_CHECK_EQ(vs_rule_build(&k, rep1, 1, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(r.items[2].type, RTE_FLOW_ITEM_TYPE_IPV6);
+	NF_CHECK_MEM(r.ip6.hdr.dst_addr, k.dst_ip, 16);
+	NF_CHECK_EQ(r.ip6.hdr.proto, IPPROTO_TCP);
+	NF_CHECK_EQ(r.ip6_mask.hdr.proto, 0xff);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
+}
+
+NF_TEST(test_rule_refused)
+{
+	struct vs_flow_key k;
+	struct vs_rule r;
+	char err[128] = "";
+
+	key_v4(&k, IPPROTO_ICMP);
+	NF_CHECK_EQ(vs_rule_build(&k, 1, 0, &r, err, sizeof(err)), -ENOTSUP);
+	NF_CHECK(strcmp(err, "not offloadable (N-3): only IPv4/IPv6 TCP/UDP "
+			"unicast") == 0);
+	key_v4(&k, IPPROTO_UDP);
+	k.eth_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	NF_CHECK_EQ(vs_rule_build(&k, 1, 0, &r, err, sizeof(err)), -ENOTSUP);
+	key_v4(&k, IPPROTO_UDP);
+	k.eth_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+	NF_CHECK_EQ(vs_rule_build(&k, 1, 0, &r, err, sizeof(err)), -ENOTSUP);
+	NF_CHECK(strcmp(err, "VLAN-tagged VM traffic is not offloaded yet "
+			"(phase 1)") == 0);
+}
+
+NF_TEST(test_port_del_last)
+{
+	NF_CHECK(rpc_is(REQ("port_del", "{\"name\":\"vm1\"}"), OK));
+	NF_CHECK(rpc_is(REQ("port_del", "{\"name\":\"vm2\"}"), OK));
+	NF_CHECK(rpc_is(REQ("network_del", "{\"name\":\"blue\"}"), OK));
+	NF_CHECK(rpc_is(REQ("port_list", "{}"),
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[]}"));
+}
+
+int
+main(void)
+{
+	static const struct nf_test_case cases[] = {
+		NF_CASE(test_network_params),
+		NF_CASE(test_port_params),
+		NF_CASE(test_config_round_trip),
+		NF_CASE(test_config_errors),
+		NF_CASE(test_rule_7_2),
+		NF_CASE(test_rule_refused),
+		NF_CASE(test_port_del_last),
+	};
+	char prefix[64];
+	char *argv[] = {"test_nicflowd", "--no-huge", "-m", "256", "--no-pci",
+			"-l", "0", "--file-prefix", prefix, "--log-level", "3",
+			"--vdev=net_ring0", "--vdev=net_ring1", "--vdev=net_ring2",
+			"--vdev=net_snic0,uplink=net_ring0,vf=net_ring1,"
+			"vf=net_ring2,ctl=none", NULL};
+	char cmd[128];
+	int rc;
+
+	snprintf(prefix, sizeof(prefix), "nfdunit%d", (int)getpid());
+	snprintf(dir, sizeof(dir), "/tmp/nfdunit_%d", (int)getpid());
+	if (mkdir(dir, 0700) != 0 ||
+	    rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
+		printf("cannot set up\n0 passed, 1 failed\n");
+		return 1;
+	}
+	snprintf(d.opts.config, sizeof(d.opts.config), "%s/nicflowd.json",
+		 dir);
+	strcpy(d.opts.nic, "net_snic0");
+	strcpy(d.opts.devargs, "uplink=net_ring0,vf=net_ring1,vf=net_ring2");
+	strcpy(d.opts.underlay[0], "net_ring9");
+	d.opts.nb_underlay = 1;
+	d.vs = vs_switch_create("net_snic0", NULL);
+	if (d.vs == NULL) {
+		printf("cannot create the switch\n0 passed, 1 failed\n");
+		return 1;
+	}
+	d.vs->idle_timeout = 7;
+	rc = nf_test_run(cases, RTE_DIM(cases));
+	vs_switch_destroy(d.vs);
+	rte_eal_cleanup();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		rc = 1;
+	return rc;
+}

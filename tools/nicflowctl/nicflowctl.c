@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * nicflowctl: the command-line client of nicflowd (docs/vswitch.md, "CLI").
+ *
+ * A thin client like bondctl: each command is one JSON-RPC 2.0 request on
+ * nicflowd's unix socket. Commands come from one table (words, method,
+ * positional name, keyword arguments and their types, printer); nothing is
+ * parsed by nested ifs. Values are checked by the daemon, which names the
+ * bad field; the client checks only the shape (unknown keyword, missing
+ * argument, integer).
+ *
+ * Exit codes: 0 success, 1 nicflowd unreachable or refused the request,
+ * 2 bad usage.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#define SOCK_ENV "NICFLOWCTL_SOCK"
+#define SOCK_DEFAULT "/run/nicflow/nicflowd.sock"
+#define TIMEOUT_S 10
+#define REPLY_MAX (16u << 20)
+#define EXIT_USAGE 2
+#define DIM(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_KW 4
+
+static const char usage_text[] =
+	"Usage: nicflowctl [-s SOCKET] [-j] COMMAND\n"
+	"  network add NAME vni VNI\n"
+	"  network del NAME\n"
+	"  network list\n"
+	"  port add NAME rep REPRESENTOR mac MAC ipv4 ADDR network NETWORK\n"
+	"  port del NAME\n"
+	"  port list\n"
+	"  dump-flows\n"
+	"  stats\n"
+	"  help\n"
+	"Options: -s, --socket PATH  nicflowd's socket ($" SOCK_ENV ", else "
+	SOCK_DEFAULT ")\n"
+	"         -j, --json         print the daemon's JSON answer as is\n"
+	"Exit codes: 0 success, 1 nicflowd unreachable or refused, 2 usage.\n";
+
+static void die_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void
+die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nicflowctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (try 'nicflowctl help')\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nicflowctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_FAILURE);
+}
+
+/* ------------------------------------------------------ printers */
+
+typedef void (*print_fn)(json_t *result);
+
+static long long
+num(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+static void
+print_networks(json_t *r)
+{
+	size_t i;
+	json_t *n;
+
+	printf("%-16s %s\n", "NETWORK", "VNI");
+	json_array_foreach(r, i, n)
+		printf("%-16s %lld\n", str(n, "name"), num(n, "vni"));
+}
+
+static void
+print_ports(json_t *r)
+{
+	size_t i;
+	json_t *p;
+
+	printf("%-12s %-28s %-5s %-17s %-15s %s\n", "PORT", "REPRESENTOR",
+	       "ID", "MAC", "IPV4", "NETWORK");
+	json_array_foreach(r, i, p)
+		printf("%-12s %-28s %-5lld %-17s %-15s %s\n", str(p, "name"),
+		       str(p, "rep"), num(p, "port_id"), str(p, "mac"),
+		       str(p, "ipv4"), str(p, "network"));
+}
+
+/* One line per flow, ovs-ofctl style. */
+static void
+print_flows(json_t *r)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(r, i, f) {
+		json_t *m = json_object_get(f, "match");
+		json_t *c = json_object_get(f, "counters");
+
+		printf("id=%lld in_port=%lld eth_src=%s eth_dst=%s eth_type=%s",
+		       num(f, "id"), num(m, "in_port"), str(m, "eth_src"),
+		       str(m, "eth_dst"), str(m, "eth_type"));
+		if (str(m, "ip_dst")[0] != '\0')
+			printf(" ip_dst=%s ip_proto=%lld", str(m, "ip_dst"),
+			       num(m, "ip_proto"));
+		printf(" actions=count,port_id:%lld where=%s sw_packets=%lld "
+		       "sw_bytes=%lld nic_packets=%lld nic_bytes=%lld",
+		       num(json_object_get(f, "actions"), "port_id"),
+		       str(f, "where"), num(c, "sw_packets"),
+		       num(c, "sw_bytes"), num(c, "nic_packets"),
+		       num(c, "nic_bytes"));
+		if (str(f, "reason")[0] != '\0')
+			printf(" reason=\"%s\"", str(f, "reason"));
+		putchar('\n');
+	}
+}
+
+static void
+print_json(json_t *r)
+{
+	if (!json_is_null(r))
+		json_dumpf(r, stdout, JSON_INDENT(2) | JSON_SORT_KEYS),
+		putchar('\n');
+}
+
+/* ------------------------------------------------------ commands */
+
+struct kw {
+	const char *word; /* keyword on the command line = param key */
+	bool integer;
+};
+
+static const struct command {
+	const char *obj, *verb;  /* verb NULL: one-word command */
+	const char *method;
+	bool named;              /* a NAME follows the verb */
+	struct kw kws[MAX_KW];   /* all required */
+	print_fn print;
+} commands[] = {
+	{"network", "add", "network_add", true, {{"vni", true}}, NULL},
+	{"network", "del", "network_del", true, {{NULL, 0}}, NULL},
+	{"network", "list", "network_list", false, {{NULL, 0}},
+	 print_networks},
+	{"port", "add", "port_add", true, {{"rep", false}, {"mac", false},
+	 {"ipv4", false}, {"network", false}}, NULL},
+	{"port", "del", "port_del", true, {{NULL, 0}}, NULL},
+	{"port", "list", "port_list", false, {{NULL, 0}}, print_ports},
+	{"dump-flows", NULL, "flow_dump", false, {{NULL, 0}}, print_flows},
+	{"stats", NULL, "stats_get", false, {{NULL, 0}}, print_json},
+};
+
+static const struct command *
+cmd_find(int argc, char **argv, int *used)
+{
+	bool obj_known = false;
+
+	for (size_t k = 0; k < DIM(commands); k++) {
+		const struct command *c = &commands[k];
+
+		if (strcmp(argv[0], c->obj) != 0)
+			continue;
+		obj_known = true;
+		if (c->verb == NULL) {
+			*used = 1;
+			return c;
+		}
+		if (argc > 1 && strcmp(argv[1], c->verb) == 0) {
+			*used = 2;
+			return c;
+		}
+	}
+	if (!obj_known)
+		die_usage("unknown command '%s'", argv[0]);
+	die_usage(argc > 1 ? "unknown '%s' command '%s'" :
+		  "'%s' needs a command (add, del, list)", argv[0],
+		  argc > 1 ? argv[1] : "");
+}
+
+/* The request's params from the words after the command. */
+static json_t *
+cmd_params(const struct command *c, int argc, char **argv)
+{
+	json_t *p = json_object();
+	int i = 0;
+
+	if (c->named) {
+		if (argc < 1)
+			die_usage("%s %s: missing NAME", c->obj, c->verb);
+		json_object_set_new(p, "name", json_string(argv[i++]));
+	}
+	for (; i < argc; i += 2) {
+		const struct kw *kw = NULL;
+
+		for (int k = 0; k < MAX_KW && c->kws[k].word != NULL; k++)
+			if (strcmp(argv[i], c->kws[k].word) == 0)
+				kw = &c->kws[k];
+		if (kw == NULL)
+			die_usage("%s%s%s: unexpected '%s'", c->obj,
+				  c->verb ? " " : "", c->verb ? c->verb : "",
+				  argv[i]);
+		if (i + 1 >= argc)
+			die_usage("%s: missing value", kw->word);
+		if (kw->integer) {
+			char *end;
+			long long v = strtoll(argv[i + 1], &end, 0);
+
+			if (argv[i + 1][0] == '\0' || *end != '\0')
+				die_usage("%s: '%s' is not an integer",
+					  kw->word, argv[i + 1]);
+			json_object_set_new(p, kw->word, json_integer(v));
+		} else {
+			json_object_set_new(p, kw->word,
+					    json_string(argv[i + 1]));
+		}
+	}
+	for (int k = 0; k < MAX_KW && c->kws[k].word != NULL; k++)
+		if (json_object_get(p, c->kws[k].word) == NULL)
+			die_usage("%s %s: missing '%s'", c->obj, c->verb,
+				  c->kws[k].word);
+	return p;
+}
+
+/* ------------------------------------------------------ the daemon */
+
+static int
+daemon_connect(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct timeval tv = {.tv_sec = TIMEOUT_S};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		die("cannot connect to nicflowd at %s: %s", path,
+		    strerror(ENAMETOOLONG));
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		die("cannot connect to nicflowd at %s: %s", path,
+		    strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* One request, one reply line; its "result" or exit 1 with the message. */
+static json_t *
+daemon_call(const char *path, const char *method, json_t *params)
+{
+	json_t *req = json_pack("{s:s, s:i, s:s, s:o}", "jsonrpc", "2.0",
+				"id", 1, "method", method, "params", params);
+	char *line = json_dumps(req, JSON_COMPACT), *buf, *nl = NULL;
+	size_t len = strlen(line), cap = 4096, got = 0;
+	json_t *resp, *err, *result;
+	json_error_t jerr;
+	int fd = daemon_connect(path);
+
+	json_decref(req);
+	line[len] = '\n';
+	for (size_t off = 0; off <= len;) {
+		ssize_t n = send(fd, line + off, len + 1 - off, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			die("cannot send to nicflowd at %s: %s", path,
+			    strerror(n < 0 ? errno : EPIPE));
+		off += (size_t)n;
+	}
+	free(line);
+	buf = malloc(cap);
+	while (nl == NULL) {
+		ssize_t n;
+
+		if (got + 1 >= cap) {
+			if (cap >= REPLY_MAX)
+				die("reply from nicflowd is too large");
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+		n = recv(fd, buf + got, cap - 1 - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("no reply from nicflowd at %s: %s", path,
+			    n < 0 ? strerror(errno) : "connection closed");
+		nl = memchr(buf + got, '\n', (size_t)n);
+		got += (size_t)n;
+	}
+	close(fd);
+	resp = json_loadb(buf, (size_t)(nl - buf), 0, &jerr);
+	free(buf);
+	if (!json_is_object(resp))
+		die("bad reply from nicflowd: %s",
+		    resp == NULL ? jerr.text : "not an object");
+	err = json_object_get(resp, "error");
+	if (err != NULL)
+		die("%s", str(err, "message")[0] != '\0' ?
+		    str(err, "message") : "nicflowd refused (no message)");
+	result = json_incref(json_object_get(resp, "result"));
+	json_decref(resp);
+	if (result == NULL)
+		die("bad reply from nicflowd: no result");
+	return result;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *sock = getenv(SOCK_ENV);
+	const struct command *c;
+	bool raw = false;
+	json_t *result;
+	int i = 1, used;
+
+	if (sock == NULL || sock[0] == '\0')
+		sock = SOCK_DEFAULT;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-j") == 0 ||
+		    strcmp(argv[i], "--json") == 0) {
+			raw = true;
+		} else if (strcmp(argv[i], "-s") == 0 ||
+			   strcmp(argv[i], "--socket") == 0) {
+			if (++i >= argc)
+				die_usage("%s: missing PATH", argv[i - 1]);
+			sock = argv[i];
+		} else if (strcmp(argv[i], "-h") == 0 ||
+			   strcmp(argv[i], "--help") == 0) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else {
+			die_usage("unknown option '%s'", argv[i]);
+		}
+	}
+	if (i >= argc)
+		die_usage("missing command");
+	if (strcmp(argv[i], "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	c = cmd_find(argc - i, argv + i, &used);
+	result = daemon_call(sock, c->method,
+			     cmd_params(c, argc - i - used, argv + i + used));
+	if (raw)
+		print_json(result);
+	else if (c->print != NULL)
+		c->print(result);
+	json_decref(result);
+	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
