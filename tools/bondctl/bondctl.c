@@ -24,18 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "nf_rpc_client.h"
+
 #define BONDCTL_SOCK_ENV "BONDCTL_SOCK"
 #define BONDCTL_RUN_DIR "/run/nicflow"
 #define BONDCTL_SOCK_DEFAULT BONDCTL_RUN_DIR "/snic.sock"
-#define BONDCTL_TIMEOUT_S 10
 #define BONDCTL_NAME_MAX 31       /* the NIC's port and bond names */
-#define BONDCTL_REPLY_MAX (16u << 20)
 
 #define EXIT_USAGE 2
 
@@ -683,93 +682,16 @@ sock_path(void)
 	return n == 1 ? found : BONDCTL_SOCK_DEFAULT;
 }
 
-static int
-agent_connect(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct timeval tv = {.tv_sec = BONDCTL_TIMEOUT_S};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		die("cannot connect to the NIC agent at %s: %s", path,
-		    strerror(ENAMETOOLONG));
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		die("cannot connect to the NIC agent at %s: %s", path,
-		    strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	return fd;
-}
-
-/* Send the request, read one reply line, return its "result" (a new
- * reference) or exit 1 with the agent's message. */
+/* Send the request; its "result" (a new reference), or exit 1 with why. */
 static json_t *
 agent_call(const char *path, const struct request *rq)
 {
-	json_t *req = json_pack("{s:s, s:i, s:s, s:O}", "jsonrpc", "2.0",
-				"id", 1, "method", rq->method, "params",
-				rq->params);
-	char *line = json_dumps(req, JSON_COMPACT);
-	size_t len = strlen(line), cap = 4096, got = 0;
-	char *buf = malloc(cap), *nl = NULL;
-	json_t *resp, *err, *result;
-	json_error_t jerr;
-	int fd = agent_connect(path);
+	json_t *result;
+	char msg[512];
 
-	json_decref(req);
-	line[len] = '\n'; /* over the NUL: the line's terminator */
-	for (size_t off = 0; off <= len;) {
-		ssize_t n = send(fd, line + off, len + 1 - off, MSG_NOSIGNAL);
-
-		if (n <= 0)
-			die("cannot send to the NIC agent at %s: %s", path,
-			    strerror(n < 0 ? errno : EPIPE));
-		off += (size_t)n;
-	}
-	free(line);
-	while (nl == NULL) {
-		ssize_t n;
-
-		if (got + 1 >= cap) {
-			if (cap >= BONDCTL_REPLY_MAX)
-				die("reply from the NIC agent at %s is too "
-				    "large", path);
-			cap *= 2;
-			buf = realloc(buf, cap);
-		}
-		n = recv(fd, buf + got, cap - 1 - got, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			die("no reply from the NIC agent at %s: %s", path,
-			    n < 0 && errno == EAGAIN ? "timed out" :
-			    n < 0 ? strerror(errno) : "connection closed");
-		nl = memchr(buf + got, '\n', (size_t)n);
-		got += (size_t)n;
-	}
-	close(fd);
-	resp = json_loadb(buf, (size_t)(nl - buf), 0, &jerr);
-	free(buf);
-	if (!json_is_object(resp))
-		die("bad reply from the NIC agent at %s: %s", path,
-		    resp == NULL ? jerr.text : "not an object");
-	err = json_object_get(resp, "error");
-	if (err != NULL) {
-		const char *msg = json_string_value(json_object_get(err,
-							"message"));
-
-		if (json_integer_value(json_object_get(err, "code")) == -32601)
-			die("the NIC agent at %s does not know '%s'", path,
-			    rq->method);
-		die("%s", msg != NULL ? msg : "the NIC agent refused (no "
-		    "message)");
-	}
-	result = json_incref(json_object_get(resp, "result"));
-	json_decref(resp);
-	if (result == NULL)
-		die("bad reply from the NIC agent at %s: no result", path);
+	if (nf_rpc_call(path, "the NIC agent", rq->method, rq->params, &result,
+			msg, sizeof(msg)) != 0)
+		die("%s", msg);
 	return result;
 }
 

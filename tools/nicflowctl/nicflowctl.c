@@ -22,17 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "nf_rpc_client.h"
+
 #define SOCK_ENV "NICFLOWCTL_SOCK"
 #define SOCK_DEFAULT "/run/nicflow/nicflowd.sock"
-#define TIMEOUT_S 10
-#define REPLY_MAX (16u << 20)
 #define EXIT_USAGE 2
 #define DIM(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_KW 4
@@ -263,82 +260,18 @@ cmd_params(const struct command *c, int argc, char **argv)
 
 /* ------------------------------------------------------ the daemon */
 
-static int
-daemon_connect(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct timeval tv = {.tv_sec = TIMEOUT_S};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		die("cannot connect to nicflowd at %s: %s", path,
-		    strerror(ENAMETOOLONG));
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		die("cannot connect to nicflowd at %s: %s", path,
-		    strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	return fd;
-}
-
-/* One request, one reply line; its "result" or exit 1 with the message. */
+/* One request (params consumed); its "result", or exit 1 with why. */
 static json_t *
 daemon_call(const char *path, const char *method, json_t *params)
 {
-	json_t *req = json_pack("{s:s, s:i, s:s, s:o}", "jsonrpc", "2.0",
-				"id", 1, "method", method, "params", params);
-	char *line = json_dumps(req, JSON_COMPACT), *buf, *nl = NULL;
-	size_t len = strlen(line), cap = 4096, got = 0;
-	json_t *resp, *err, *result;
-	json_error_t jerr;
-	int fd = daemon_connect(path);
+	json_t *result;
+	char msg[512];
+	int rc = nf_rpc_call(path, "nicflowd", method, params, &result, msg,
+			     sizeof(msg));
 
-	json_decref(req);
-	line[len] = '\n';
-	for (size_t off = 0; off <= len;) {
-		ssize_t n = send(fd, line + off, len + 1 - off, MSG_NOSIGNAL);
-
-		if (n <= 0)
-			die("cannot send to nicflowd at %s: %s", path,
-			    strerror(n < 0 ? errno : EPIPE));
-		off += (size_t)n;
-	}
-	free(line);
-	buf = malloc(cap);
-	while (nl == NULL) {
-		ssize_t n;
-
-		if (got + 1 >= cap) {
-			if (cap >= REPLY_MAX)
-				die("reply from nicflowd is too large");
-			cap *= 2;
-			buf = realloc(buf, cap);
-		}
-		n = recv(fd, buf + got, cap - 1 - got, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			die("no reply from nicflowd at %s: %s", path,
-			    n < 0 ? strerror(errno) : "connection closed");
-		nl = memchr(buf + got, '\n', (size_t)n);
-		got += (size_t)n;
-	}
-	close(fd);
-	resp = json_loadb(buf, (size_t)(nl - buf), 0, &jerr);
-	free(buf);
-	if (!json_is_object(resp))
-		die("bad reply from nicflowd: %s",
-		    resp == NULL ? jerr.text : "not an object");
-	err = json_object_get(resp, "error");
-	if (err != NULL)
-		die("%s", str(err, "message")[0] != '\0' ?
-		    str(err, "message") : "nicflowd refused (no message)");
-	result = json_incref(json_object_get(resp, "result"));
-	json_decref(resp);
-	if (result == NULL)
-		die("bad reply from nicflowd: no result");
+	json_decref(params);
+	if (rc != 0)
+		die("%s", msg);
 	return result;
 }
 
