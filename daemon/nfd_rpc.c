@@ -167,9 +167,10 @@ no_params(json_t *params, char *err, size_t errlen)
 	return params_get(params, spec, v, err, errlen);
 }
 
+/* One section ("networks", "ports") of the model. */
 static int
-m_network_list(void *ctx, json_t *params, json_t **result, char *err,
-	       size_t errlen)
+model_part(void *ctx, json_t *params, json_t **result, char *err,
+	   size_t errlen, const char *part)
 {
 	struct nfd *d = ctx;
 	int rc = no_params(params, err, errlen);
@@ -178,25 +179,23 @@ m_network_list(void *ctx, json_t *params, json_t **result, char *err,
 	if (rc != 0)
 		return rc;
 	m = vs_model_to_json(d->vs);
-	*result = json_incref(json_object_get(m, "networks"));
+	*result = json_incref(json_object_get(m, part));
 	json_decref(m);
 	return 0;
+}
+
+static int
+m_network_list(void *ctx, json_t *params, json_t **result, char *err,
+	       size_t errlen)
+{
+	return model_part(ctx, params, result, err, errlen, "networks");
 }
 
 static int
 m_port_list(void *ctx, json_t *params, json_t **result, char *err,
 	    size_t errlen)
 {
-	struct nfd *d = ctx;
-	int rc = no_params(params, err, errlen);
-	json_t *m;
-
-	if (rc != 0)
-		return rc;
-	m = vs_model_to_json(d->vs);
-	*result = json_incref(json_object_get(m, "ports"));
-	json_decref(m);
-	return 0;
+	return model_part(ctx, params, result, err, errlen, "ports");
 }
 
 static int
