@@ -91,6 +91,28 @@ NF_TEST(test_ports_named)
 		NF_CHECK(rte_eth_devices[env.port[i]].data->dev_flags &
 			 RTE_ETH_DEV_REPRESENTOR);
 	}
+	/* DPDK's representor devargs find them, as OVS-DPDK's
+	 * dpdk-devargs=net_snic0,representor=[N] does (rte_eth_iterator). */
+	for (unsigned int i = 0; i < env.n; i++) {
+		struct rte_dev_iterator it;
+		char da[64];
+		uint16_t p, found = RTE_MAX_ETHPORTS, n = 0;
+
+		if (i == 0)
+			snprintf(da, sizeof(da), "net_snic_basic");
+		else
+			snprintf(da, sizeof(da), "net_snic_basic,representor=[%u]",
+				 i - 1);
+		/* The first match is what OVS takes: the uplink for the
+		 * device name alone (all its ports match it). */
+		RTE_ETH_FOREACH_MATCHING_DEV(p, da, &it) {
+			if (n++ == 0)
+				found = p;
+		}
+		NF_CHECK_EQ(n, i == 0 ? env.n : 1);
+		NF_CHECK_EQ(found, env.port[i]);
+		printf("  %s -> %u port(s), port %u\n", da, n, found);
+	}
 	/* underlying ports are owned: applications do not see them */
 	for (unsigned int i = 0; i < env.n; i++) {
 		uint16_t p;
@@ -190,6 +212,44 @@ NF_TEST(test_icmp_not_offloaded)
 	NF_CHECK_EQ(rte_flow_flush(env.port[1], &err), 0);
 }
 
+/* Upcalls arrive in mbufs of the pool the application gave to
+ * rx_queue_setup (OVS-DPDK requires it), unchanged. */
+NF_TEST(test_upcall_in_app_pool)
+{
+	struct rte_mbuf *m[4];
+	struct pk p;
+	uint16_t n = 0;
+
+	/* The wire's frame comes from a pool of its own, as a real port's
+	 * rx ring would be (the bench's other injections share the app's). */
+	static struct rte_mempool *wire_mp;
+	struct rte_mbuf *w;
+
+	if (wire_mp == NULL)
+		wire_mp = rte_pktmbuf_pool_create("basic_wire", 63, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	NF_CHECK(wire_mp != NULL);
+	if (wire_mp == NULL)
+		return;
+	udp_frame(&p, "10.0.0.7", 4321);
+	w = rte_pktmbuf_alloc(wire_mp);
+	NF_CHECK(w != NULL);
+	if (w == NULL)
+		return;
+	memcpy(rte_pktmbuf_append(w, p.len), p.b, p.len);
+	NF_CHECK_EQ(rte_ring_enqueue(env.wire[1].in, w), 0);
+	for (int i = 0; i < 100 && n == 0; i++)
+		n = rte_eth_rx_burst(env.port[1], 0, m, RTE_DIM(m));
+	NF_CHECK_EQ(n, 1);
+	if (n == 1) {
+		NF_CHECK(m[0]->pool == snic_env_pool);
+		NF_CHECK_EQ(rte_mempool_in_use_count(wire_mp), 0);
+		NF_CHECK_EQ(rte_pktmbuf_pkt_len(m[0]), p.len);
+		NF_CHECK_MEM(rte_pktmbuf_mtod(m[0], void *), p.b, p.len);
+		rte_pktmbuf_free(m[0]);
+	}
+}
+
 NF_TEST(test_rules_survive_restart)
 {
 	struct rte_flow_error err;
@@ -219,6 +279,7 @@ main(void)
 		NF_CASE(test_ports_named),
 		NF_CASE(test_l2_forward_and_count),
 		NF_CASE(test_icmp_not_offloaded),
+		NF_CASE(test_upcall_in_app_pool),
 		NF_CASE(test_rules_survive_restart),
 	};
 	return snic_env_main(snic_env_eal_init("snic_basic"), &env,

@@ -314,6 +314,7 @@ struct snic_port {
 	uint64_t app_tx_pkts[SNIC_MAX_QUEUES];
 	uint64_t app_tx_bytes[SNIC_MAX_QUEUES];
 	uint64_t app_tx_full[SNIC_MAX_QUEUES];
+	uint64_t app_rx_nombuf[SNIC_MAX_QUEUES]; /* no mbuf in its pool */
 	char name[RTE_ETH_NAME_MAX_LEN];
 };
 
@@ -380,6 +381,7 @@ struct snic_port *snic_port_by_ethdev(uint16_t port_id);
 struct snic_queue {
 	struct snic_port *port;
 	uint16_t qid;
+	struct rte_mempool *mp;   /* rx: the application's pool (see rx) */
 };
 
 /* snic_rxtx.c: the NIC datapath */

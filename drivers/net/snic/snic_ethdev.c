@@ -324,7 +324,8 @@ snic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 
 	RTE_SET_USED(nb_desc);
 	RTE_SET_USED(conf);
-	RTE_SET_USED(mp);
+	if (mp == NULL)
+		return -EINVAL;
 	if (p->upcall[qid] == NULL) {
 		snprintf(name, sizeof(name), "snic_up_%u_%u", p->port_id, qid);
 		p->upcall[qid] = rte_ring_create(name, p->sw->upcall_size,
@@ -337,6 +338,7 @@ snic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		return -ENOMEM;
 	q->port = p;
 	q->qid = qid;
+	q->mp = mp;
 	dev->data->rx_queues[qid] = q;
 	return 0;
 }
@@ -440,6 +442,7 @@ snic_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		st->opackets += p->app_tx_pkts[q];
 		st->obytes += p->app_tx_bytes[q];
 		st->oerrors += p->app_tx_full[q];
+		st->rx_nombuf += p->app_rx_nombuf[q];
 		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_ipackets[q] = p->app_rx_pkts[q];
 			st->q_ibytes[q] = p->app_rx_bytes[q];
@@ -463,6 +466,7 @@ snic_stats_reset(struct rte_eth_dev *dev)
 	memset(p->app_tx_pkts, 0, sizeof(p->app_tx_pkts));
 	memset(p->app_tx_bytes, 0, sizeof(p->app_tx_bytes));
 	memset(p->app_tx_full, 0, sizeof(p->app_tx_full));
+	memset(p->app_rx_nombuf, 0, sizeof(p->app_rx_nombuf));
 	return 0;
 }
 

@@ -476,6 +476,39 @@ snic_nic_iter(void *arg)
 	return work > 0 ? 0 : -EAGAIN;
 }
 
+/*
+ * An application may rely on receiving mbufs from the pool it gave to
+ * rx_queue_setup: OVS-DPDK keeps its dp_packet in that pool's private area
+ * and aborts on a foreign mbuf. Upcalls come from the NIC's own pool (the
+ * underlying port's rx), so each is copied, byte for byte with its
+ * metadata and N-10 tag, into the queue's pool. Only the software path
+ * pays, ~100 ns per upcall; a copy that finds no mbuf drops the packet,
+ * counted as rx_nombuf.
+ */
+static uint16_t
+snic_rx_to_app_pool(struct snic_queue *rxq, struct rte_mbuf **pkts,
+		    uint16_t got)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < got; i++) {
+		struct rte_mbuf *m = pkts[i], *c;
+
+		if (likely(m->pool == rxq->mp)) {
+			pkts[k++] = m;
+			continue;
+		}
+		c = rte_pktmbuf_copy(m, rxq->mp, 0, UINT32_MAX);
+		rte_pktmbuf_free(m);
+		if (c == NULL) {
+			rxq->port->app_rx_nombuf[rxq->qid]++;
+			continue;
+		}
+		pkts[k++] = c;
+	}
+	return k;
+}
+
 uint16_t
 snic_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -488,6 +521,7 @@ snic_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 		rte_service_run_iter_on_app_lcore(p->sw->service_id, 1);
 	got = rte_ring_sc_dequeue_burst(p->upcall[rxq->qid], (void **)pkts, n,
 					NULL);
+	got = snic_rx_to_app_pool(rxq, pkts, got);
 	for (uint16_t i = 0; i < got; i++)
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	p->app_rx_pkts[rxq->qid] += got;
