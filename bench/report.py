@@ -12,7 +12,7 @@ compare-flows.png (Mpps vs flows, 88 B L2 forward) and compare-sizes.png
 comes from results.json, with its date, CPU model, command and how busy
 the machine was.
 
-Usage: bench/report.py RESULTS.json [--doc docs/performance.md]
+Usage: bench/report.py RESULTS.json [MORE.json ...] [--doc docs/performance.md]
        [--img docs/img] [--print]   (--print: to stdout, no file changed)
 """
 import argparse
@@ -23,7 +23,7 @@ import sys
 BEGIN = "<!-- bench/report.py begin -->"
 END = "<!-- bench/report.py end -->"
 NAMES = {"io": "testpmd io (ceiling)", "ovs": "OVS-DPDK",
-         "snic": "testpmd + net_snic"}
+         "snic": "testpmd + net_snic", "hwol": "OVS-DPDK hw-offload → net_snic"}
 SCEN = {"l2": "plain L2 forward (one rule on the destination MAC)",
         "encap": "VXLAN encap (one rule: dst MAC → vxlan_encap → uplink)"}
 
@@ -40,7 +40,7 @@ def table(res, scen, key, values, label, unit):
         return []
     out = ["| " + label + " | " + " | ".join(f"{c:,}{unit}" for c in cols)
            + " |", "|---" * (len(cols) + 1) + "|"]
-    cfgs = [c for c in ("io", "ovs", "snic") if any(r["config"] == c
+    cfgs = [c for c in ("io", "ovs", "snic", "hwol") if any(r["config"] == c
                                                    for r in sel)]
     get = {}
     for r in sel:
@@ -52,7 +52,8 @@ def table(res, scen, key, values, label, unit):
         out.append(f"| {NAMES[c]} Gbps | " + " | ".join(
             f"{get[(c, v)]['gbps']:.1f}" if (c, v) in get else "–"
             for v in cols) + " |")
-    for num, den in (("snic", "io"), ("snic", "ovs"), ("ovs", "io")):
+    for num, den in (("snic", "io"), ("snic", "ovs"), ("ovs", "io"),
+                     ("hwol", "ovs")):
         if num in cfgs and den in cfgs:
             out.append(f"| {num} / {den} | " + " | ".join(
                 f"{get[(num, v)]['mpps'] / get[(den, v)]['mpps']:.2f}"
@@ -129,7 +130,7 @@ def plot(res, img):
         if not sel:
             continue
         fig, ax = plt.subplots(figsize=(6, 4))
-        for c in ("io", "ovs", "snic"):
+        for c in ("io", "ovs", "snic", "hwol"):
             pts = sorted((r[key], r["mpps"], r["min"], r["max"])
                          for r in sel if r["config"] == c)
             if not pts:
@@ -155,17 +156,34 @@ def plot(res, img):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("results")
+    ap.add_argument("results", nargs="+",
+                    help="results.json files; a later one's figures replace "
+                    "an earlier one's for the same scenario")
     ap.add_argument("--doc", default=os.path.join(
         os.path.dirname(__file__), "..", "docs", "performance.md"))
     ap.add_argument("--img")
     ap.add_argument("--print", action="store_true")
     a = ap.parse_args()
-    with open(a.results) as f:
-        data = json.load(f)
+    data = None
+    for path in a.results:
+        with open(path) as f:
+            d = json.load(f)
+        if data is None:
+            data = d
+            continue
+        h = data["head"]
+        h["command"] += "` and `" + d["head"]["command"]
+        h["date"] += ", " + d["head"]["date"]
+        h["foreign_dpdk"] = h.get("foreign_dpdk", []) + \
+            d["head"].get("foreign_dpdk", [])
+        key = ("scen", "flows", "size", "config")
+        new = {tuple(r[k] for k in key) for r in d["results"]}
+        data["results"] = [r for r in data["results"]
+                           if tuple(r[k] for k in key) not in new] \
+            + d["results"]
     if not data["results"]:
         sys.exit("report: no results")
-    text = section(data, a.results)
+    text = section(data, " ".join(a.results))
     if a.print:
         sys.stdout.write(text)
         return
