@@ -24,6 +24,8 @@ BEGIN = "<!-- bench/report.py begin -->"
 END = "<!-- bench/report.py end -->"
 NAMES = {"io": "testpmd io (ceiling)", "ovs": "OVS-DPDK",
          "snic": "testpmd + net_snic", "hwol": "OVS-DPDK hw-offload → net_snic"}
+SHORT = {"l2": "L2 forward", "encap": "VXLAN encap", "decap": "VXLAN decap",
+         "acl": "ACL-heavy (32 rules)"}
 SCEN = {"l2": "plain L2 forward (one rule on the destination MAC)",
         "encap": "VXLAN encap (one rule: dst MAC → vxlan_encap → uplink)"}
 
@@ -36,15 +38,25 @@ def table(res, scen, key, values, label, unit):
     """Rows: configurations; columns: values of key (flows or size)."""
     sel = [r for r in res if r["scen"] == scen]
     cols = [v for v in values if any(r[key] == v for r in sel)]
-    if not cols:
+    return grid([(f"{c:,}{unit}", [r for r in sel if r[key] == c])
+                 for c in cols], label)
+
+
+def grid(columns, label):
+    """columns: [(heading, results of that column)]."""
+    columns = [(h, rs) for h, rs in columns if rs]
+    if not columns:
         return []
-    out = ["| " + label + " | " + " | ".join(f"{c:,}{unit}" for c in cols)
-           + " |", "|---" * (len(cols) + 1) + "|"]
+    cols = [h for h, _ in columns]
+    out = ["| " + label + " | " + " | ".join(cols) + " |",
+           "|---" * (len(cols) + 1) + "|"]
+    sel = [r for _, rs in columns for r in rs]
     cfgs = [c for c in ("io", "ovs", "snic", "hwol") if any(r["config"] == c
                                                    for r in sel)]
     get = {}
-    for r in sel:
-        get[(r["config"], r[key])] = r
+    for h, rs in columns:
+        for r in rs:
+            get[(r["config"], h)] = r
     for c in cfgs:
         out.append(f"| {NAMES[c]} Mpps | " + " | ".join(
             fmt(get[(c, v)]) if (c, v) in get else "–" for v in cols) + " |")
@@ -110,6 +122,16 @@ def section(data, src):
               "flows (88 B)", "")
     if t:
         lines += [f"### {SCEN['encap']}, 88-byte frames", ""] + t + [""]
+    t = grid([(f"{SHORT[sc]}, {sz} B", [r for r in res if r["scen"] == sc
+                                        and r["flows"] == 1000
+                                        and r["size"] == sz])
+              for sc, sz in (("l2", 88), ("encap", 88), ("decap", 138),
+                             ("acl", 88))], "scenario (1,000 flows)")
+    if t:
+        lines += ["### Scenarios side by side, 1,000 flows", "",
+                  "decap: 138-byte VXLAN frames in, 84-byte (+FCS 88) inner "
+                  "frames out; acl: l2 plus 32 ACL drop rules no packet "
+                  "matches, all checked for every packet.", ""] + t + [""]
     lines += [END]
     return "\n".join(lines) + "\n"
 
