@@ -24,7 +24,8 @@ BEGIN = "<!-- bench/report.py begin -->"
 END = "<!-- bench/report.py end -->"
 NAMES = {"io": "testpmd io (ceiling)", "ovs": "OVS-DPDK",
          "snic": "testpmd + net_snic", "hwol": "OVS-DPDK hw-offload → net_snic"}
-SHORT = {"l2": "L2 forward", "encap": "VXLAN encap", "decap": "VXLAN decap",
+SHORT = {"l2": "L2 IPv4", "l2v6": "L2 IPv6", "l2mix": "L2 IPv4:IPv6 3:1",
+         "encap": "VXLAN encap", "decap": "VXLAN decap",
          "acl": "ACL-heavy (32 rules)"}
 SCEN = {"l2": "plain L2 forward (one rule on the destination MAC)",
         "encap": "VXLAN encap (one rule: dst MAC → vxlan_encap → uplink)"}
@@ -125,13 +126,15 @@ def section(data, src):
     t = grid([(f"{SHORT[sc]}, {sz} B", [r for r in res if r["scen"] == sc
                                         and r["flows"] == 1000
                                         and r["size"] == sz])
-              for sc, sz in (("l2", 88), ("encap", 88), ("decap", 138),
-                             ("acl", 88))], "scenario (1,000 flows)")
+              for sc, sz in (("l2", 88), ("l2v6", 88), ("l2mix", 88),
+                             ("encap", 88), ("decap", 138), ("acl", 88))],
+             "scenario (1,000 flows)")
     if t:
         lines += ["### Scenarios side by side, 1,000 flows", "",
+                  "L2: one rule on the destination MAC, UDP frames; VXLAN "
                   "decap: 138-byte VXLAN frames in, 84-byte (+FCS 88) inner "
-                  "frames out; acl: l2 plus 32 ACL drop rules no packet "
-                  "matches, all checked for every packet.", ""] + t + [""]
+                  "frames out; ACL-heavy: L2 IPv4 plus 32 ACL drop rules no "
+                  "packet matches, all checked for every packet.", ""] + t + [""]
     lines += [END]
     return "\n".join(lines) + "\n"
 
