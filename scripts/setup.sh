@@ -18,7 +18,8 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(build-essential meson ninja-build pkg-config python3-pyelftools
       dpdk dpdk-dev libdpdk-dev libbsd-dev libpcap-dev libnuma-dev
       libjansson-dev clang libclang-rt-14-dev clang-format dpkg-dev xz-utils
-      iproute2 iputils-ping ethtool python3-scapy tshark)
+      iproute2 iputils-ping ethtool python3-scapy tshark
+      openvswitch-switch-dpdk python3-matplotlib)  # bench/compare, report
 
 missing=()
 for p in "${pkgs[@]}"; do

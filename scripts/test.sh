@@ -30,13 +30,20 @@ rc=0
 meson test -C build-asan --no-rebuild --print-errorlogs \
 	--suite unit --suite conformance --suite tools --suite bond || rc=1
 meson test -C build --no-rebuild --print-errorlogs --suite testpmd || rc=1
+# Benchmark harness smoke test (bench/compare --quick, < 3 min): checks that
+# testpmd io, OVS-DPDK and net_snic all forward; asserts nothing about speed.
+# A separate run, so no other DPDK test of ours runs beside it; its own
+# log base, so the testpmd suite's testlog.json stays for the summary.
+meson test -C build --no-rebuild --print-errorlogs --suite bench-smoke \
+	--logbase testlog-bench || rc=1
 
-# One closing line over both runs.
+# One closing line over all runs.
 python3 - "$top" <<'PY'
 import json, sys, os
 passed = failed = skipped = 0
-for d in ("build-asan", "build"):
-    log = os.path.join(sys.argv[1], d, "meson-logs", "testlog.json")
+for d, base in (("build-asan", "testlog"), ("build", "testlog"),
+                ("build", "testlog-bench")):
+    log = os.path.join(sys.argv[1], d, "meson-logs", base + ".json")
     if not os.path.exists(log):
         continue
     for line in open(log):
