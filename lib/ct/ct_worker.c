@@ -9,6 +9,7 @@
  * packets of a teardown (the last ACK, retransmitted FINs) still match.
  */
 #include <errno.h>
+#include <sched.h>
 
 #include <rte_pause.h>
 
@@ -47,15 +48,20 @@ ct_worker_new(struct ct *ct, const struct ct_pkt *p, ct_first_pkt_cb cb,
 		return true;
 	}
 	if (rc == -EEXIST) {
-		/* another worker's first packet won: this one is a packet
-		 * of that connection, which the winner publishes within a
-		 * few stores of its claim */
-		for (int i = 0; i < CT_WORKER_WAIT; i++) {
-			ct_lookup_burst(ct, p, 1, r);
-			if (r->entry != NULL)
-				break;
-			rte_pause();
+		/* Another worker's first packet won (C-5): this one is a
+		 * packet of that connection. The winner publishes it a few
+		 * stores after its claim, unless it is preempted in between:
+		 * then a bounded spin would give up and lose the packet, so
+		 * wait for the claim to end, yielding the CPU. */
+		for (unsigned int i = 0; e != NULL &&
+		     ct_w_life(__atomic_load_n(&e->word, __ATOMIC_ACQUIRE)) ==
+		     CT_LIFE_CLAIMED; i++) {
+			if (i < CT_WORKER_WAIT)
+				rte_pause();
+			else
+				sched_yield();
 		}
+		ct_lookup_burst(ct, p, 1, r);
 		*fate = r->verdict == CT_V_INVALID ? CT_FATE_DROP :
 			CT_FATE_PASS;
 		return false;
