@@ -221,9 +221,22 @@ struct snic_tbl_set {
 
 /* Immutable snapshot of one port-direction ACL, ordered by group then
  * priority then creation. */
+/* One rule as the datapath scans it: only the key words its mask touches,
+ * inline, so a rule costs its few words and no pointer chase (32 rules
+ * that never match cost ~8 ns each as full 14-word compares through
+ * rule->acl). */
+struct snic_acl_ent {
+	struct rte_flow *r;
+	uint8_t group;
+	uint8_t nw;                       /* words compared */
+	uint8_t widx[NF_KEY_WORDS];       /* their index in the key */
+	uint64_t mask[NF_KEY_WORDS];
+	uint64_t val[NF_KEY_WORDS];       /* key & mask */
+};
+
 struct snic_acl_set {
 	uint32_t n;
-	struct rte_flow *r[];
+	struct snic_acl_ent e[];
 };
 
 /* ---------------------------------------------------------- ports */

@@ -23,6 +23,25 @@
 
 static const char *const snic_dir_name[] = { "ingress", "egress" };
 
+/* r's entry: the words of its mask that are not zero. */
+static void
+snic_acl_ent_fill(struct snic_acl_ent *e, struct rte_flow *r)
+{
+	const nf_key_word_t *m = (const nf_key_word_t *)&r->acl->mask;
+	const nf_key_word_t *v = (const nf_key_word_t *)&r->acl->key;
+
+	e->r = r;
+	e->group = (uint8_t)r->group;
+	e->nw = 0;
+	for (unsigned int w = 0; w < NF_KEY_WORDS; w++) {
+		if (m[w] == 0)
+			continue;
+		e->widx[e->nw] = (uint8_t)w;
+		e->mask[e->nw] = m[w];
+		e->val[e->nw++] = v[w];
+	}
+}
+
 static int
 snic_acl_publish(struct snic_port *port, enum snic_dir dir,
 		 struct rte_flow *add, const struct rte_flow *del)
@@ -30,23 +49,23 @@ snic_acl_publish(struct snic_port *port, enum snic_dir dir,
 	struct snic_acl_set *old = port->acl[dir], *ns;
 	uint32_t n = old ? old->n : 0, j = 0;
 
-	ns = malloc(sizeof(*ns) + (n + 1) * sizeof(ns->r[0]));
+	ns = malloc(sizeof(*ns) + (n + 1) * sizeof(ns->e[0]));
 	if (ns == NULL)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
-		struct rte_flow *r = old->r[i];
+		struct rte_flow *r = old->e[i].r;
 
 		if (r == del)
 			continue;
 		if (add != NULL && (add->group < r->group ||
 		    (add->group == r->group && add->priority < r->priority))) {
-			ns->r[j++] = add;
+			snic_acl_ent_fill(&ns->e[j++], add);
 			add = NULL;
 		}
-		ns->r[j++] = r;
+		ns->e[j++] = old->e[i];
 	}
 	if (add != NULL)
-		ns->r[j++] = add;
+		snic_acl_ent_fill(&ns->e[j++], add);
 	ns->n = j;
 	/* No rules left: no snapshot. The datapath skips a NULL ACL, and
 	 * an empty set kept here would leak when the port closes. */
@@ -120,18 +139,25 @@ snic_acl_run(struct snic_port *port, enum snic_dir dir, struct rte_mbuf *m,
 {
 	const struct snic_acl_set *s =
 		__atomic_load_n(&port->acl[dir], __ATOMIC_ACQUIRE);
+	const nf_key_word_t *k = (const nf_key_word_t *)key;
 	int skip_group = -1;
 
 	if (s == NULL)
 		return SNIC_V_CONTINUE;
 	for (uint32_t i = 0; i < s->n; i++) {
-		struct rte_flow *r = s->r[i];
+		const struct snic_acl_ent *e = &s->e[i];
+		struct rte_flow *r;
+		uint64_t diff = 0;
 		int v;
 
-		if (r->group == skip_group ||
-		    !nf_key_match(key, &r->acl->mask, &r->acl->key))
+		if (e->group == skip_group)
 			continue;
-		skip_group = r->group;
+		for (unsigned int w = 0; w < e->nw; w++)
+			diff |= (k[e->widx[w]] & e->mask[w]) ^ e->val[w];
+		if (diff != 0)
+			continue;
+		r = e->r;
+		skip_group = e->group;
 		v = snic_rule_exec(port->sw, r, m, key, lay);
 		if (v != SNIC_V_CONTINUE) {
 			*out_port = r->act.out_port;
