@@ -187,10 +187,13 @@ nfd_config_load(struct nfd_opts *o, char *err, size_t errlen)
 			o->idle_timeout = (unsigned int)json_integer_value(v);
 		}
 	}
-	if (rc == 0)
-		o->model = json_pack("{s:O*, s:O*}", "networks",
-				     json_object_get(root, "networks"),
-				     "ports", json_object_get(root, "ports"));
+	if (rc == 0) {
+		/* The model is everything else; vs_model_from_json() takes
+		 * the sections it knows, in dependency order. */
+		o->model = json_deep_copy(root);
+		json_object_del(o->model, "nic");
+		json_object_del(o->model, "idle_timeout");
+	}
 	json_decref(root);
 	return rc;
 }

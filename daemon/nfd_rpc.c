@@ -3,9 +3,11 @@
  */
 
 /*
- * nicflowd's JSON-RPC methods (docs/vswitch.md, "RPC"): params are checked
- * against a per-method table (known keys, types, required), then the model
- * (vs.h) validates values. A successful change is persisted at once.
+ * nicflowd's JSON-RPC methods (docs/vswitch.md, "RPC"). The model methods
+ * are "<kind>_add", "<kind>_del" and "<kind>_list" for every kind of
+ * vs_kind_names[]: params go to the model as they are, which checks them
+ * against the kind's field table (known keys, types, values) and names the
+ * wrong field. A successful change is persisted at once.
  */
 
 #include <errno.h>
@@ -16,68 +18,6 @@
 #include <rte_log.h>
 
 #include "nfd.h"
-
-enum ptype { P_STR, P_UINT };
-
-struct pspec {
-	const char *key;
-	enum ptype type;
-	bool required;
-};
-
-union pval {
-	const char *s;
-	uint32_t u;
-};
-
-#define PMAX 6
-
-/* Check params against spec (NULL-key-terminated) into val[]. */
-static int
-params_get(json_t *params, const struct pspec *spec, union pval *val,
-	   char *err, size_t errlen)
-{
-	const char *k;
-	json_t *v;
-	int i;
-
-	json_object_foreach(params, k, v) {
-		for (i = 0; spec[i].key != NULL; i++)
-			if (strcmp(spec[i].key, k) == 0)
-				break;
-		if (spec[i].key == NULL) {
-			snprintf(err, errlen, "%s: unknown parameter", k);
-			return -EINVAL;
-		}
-	}
-	for (i = 0; spec[i].key != NULL; i++) {
-		v = json_object_get(params, spec[i].key);
-		val[i].s = NULL;
-		if (v == NULL && spec[i].required) {
-			snprintf(err, errlen, "%s: missing", spec[i].key);
-			return -EINVAL;
-		}
-		if (v == NULL)
-			continue;
-		if (spec[i].type == P_STR && !json_is_string(v)) {
-			snprintf(err, errlen, "%s: must be a string",
-				 spec[i].key);
-			return -EINVAL;
-		}
-		if (spec[i].type == P_UINT && (!json_is_integer(v) ||
-		    json_integer_value(v) < 0 ||
-		    json_integer_value(v) > UINT32_MAX)) {
-			snprintf(err, errlen, "%s: must be a non-negative "
-				 "integer", spec[i].key);
-			return -EINVAL;
-		}
-		if (spec[i].type == P_STR)
-			val[i].s = json_string_value(v);
-		else
-			val[i].u = (uint32_t)json_integer_value(v);
-	}
-	return 0;
-}
 
 static int
 persist(struct nfd *d, int rc, json_t **result)
@@ -94,109 +34,76 @@ persist(struct nfd *d, int rc, json_t **result)
 	return 0;
 }
 
-static int
-m_network_add(void *ctx, json_t *params, json_t **result, char *err,
-	      size_t errlen)
-{
-	static const struct pspec spec[] = {
-		{"name", P_STR, true}, {"vni", P_UINT, true}, {NULL, 0, 0}};
-	struct nfd *d = ctx;
-	union pval v[PMAX];
-	int rc = params_get(params, spec, v, err, errlen);
-
-	if (rc == 0)
-		rc = vs_network_add(d->vs, v[0].s, v[1].u, err, errlen);
-	return persist(d, rc, result);
-}
-
-static int
-m_network_del(void *ctx, json_t *params, json_t **result, char *err,
-	      size_t errlen)
-{
-	static const struct pspec spec[] = {
-		{"name", P_STR, true}, {NULL, 0, 0}};
-	struct nfd *d = ctx;
-	union pval v[PMAX];
-	int rc = params_get(params, spec, v, err, errlen);
-
-	if (rc == 0)
-		rc = vs_network_del(d->vs, v[0].s, err, errlen);
-	return persist(d, rc, result);
-}
-
-static int
-m_port_add(void *ctx, json_t *params, json_t **result, char *err,
-	   size_t errlen)
-{
-	static const struct pspec spec[] = {
-		{"name", P_STR, true}, {"rep", P_STR, true},
-		{"mac", P_STR, true}, {"ipv4", P_STR, true},
-		{"network", P_STR, true}, {NULL, 0, 0}};
-	struct nfd *d = ctx;
-	union pval v[PMAX];
-	int rc = params_get(params, spec, v, err, errlen);
-
-	if (rc == 0)
-		rc = vs_port_add(d->vs, v[0].s, v[1].s, v[2].s, v[3].s, v[4].s,
-				 err, errlen);
-	return persist(d, rc, result);
-}
-
-static int
-m_port_del(void *ctx, json_t *params, json_t **result, char *err,
-	   size_t errlen)
-{
-	static const struct pspec spec[] = {
-		{"name", P_STR, true}, {NULL, 0, 0}};
-	struct nfd *d = ctx;
-	union pval v[PMAX];
-	int rc = params_get(params, spec, v, err, errlen);
-
-	if (rc == 0)
-		rc = vs_port_del(d->vs, v[0].s, err, errlen);
-	return persist(d, rc, result);
-}
-
 /* The list/dump methods take no params. */
 static int
 no_params(json_t *params, char *err, size_t errlen)
 {
-	static const struct pspec spec[] = {{NULL, 0, 0}};
-	union pval v[1];
+	const char *k;
+	json_t *v;
 
-	return params_get(params, spec, v, err, errlen);
-}
-
-/* One section ("networks", "ports") of the model. */
-static int
-model_part(void *ctx, json_t *params, json_t **result, char *err,
-	   size_t errlen, const char *part)
-{
-	struct nfd *d = ctx;
-	int rc = no_params(params, err, errlen);
-	json_t *m;
-
-	if (rc != 0)
-		return rc;
-	m = vs_model_to_json(d->vs);
-	*result = json_incref(json_object_get(m, part));
-	json_decref(m);
+	json_object_foreach(params, k, v) {
+		snprintf(err, errlen, "%s: unknown parameter", k);
+		return -EINVAL;
+	}
 	return 0;
 }
 
 static int
-m_network_list(void *ctx, json_t *params, json_t **result, char *err,
-	       size_t errlen)
+obj_add(void *ctx, json_t *params, json_t **result, char *err,
+	size_t errlen, const char *kind)
 {
-	return model_part(ctx, params, result, err, errlen, "networks");
+	struct nfd *d = ctx;
+
+	return persist(d, vs_obj_add(d->vs, kind, params, err, errlen),
+		       result);
 }
 
 static int
-m_port_list(void *ctx, json_t *params, json_t **result, char *err,
-	    size_t errlen)
+obj_del(void *ctx, json_t *params, json_t **result, char *err,
+	size_t errlen, const char *kind)
 {
-	return model_part(ctx, params, result, err, errlen, "ports");
+	struct nfd *d = ctx;
+
+	return persist(d, vs_obj_del(d->vs, kind, params, err, errlen),
+		       result);
 }
+
+static int
+obj_list(void *ctx, json_t *params, json_t **result, char *err,
+	 size_t errlen, const char *kind)
+{
+	struct nfd *d = ctx;
+	int rc = no_params(params, err, errlen);
+
+	if (rc == 0)
+		*result = vs_obj_list(d->vs, kind);
+	return rc;
+}
+
+/* nf_rpc methods carry no argument: one thin wrapper per kind and verb. */
+#define KIND_METHODS(kind)                                                   \
+static int                                                                   \
+m_##kind##_add(void *ctx, json_t *p, json_t **r, char *e, size_t el)        \
+{                                                                            \
+	return obj_add(ctx, p, r, e, el, #kind);                             \
+}                                                                            \
+static int                                                                   \
+m_##kind##_del(void *ctx, json_t *p, json_t **r, char *e, size_t el)        \
+{                                                                            \
+	return obj_del(ctx, p, r, e, el, #kind);                             \
+}                                                                            \
+static int                                                                   \
+m_##kind##_list(void *ctx, json_t *p, json_t **r, char *e, size_t el)       \
+{                                                                            \
+	return obj_list(ctx, p, r, e, el, #kind);                            \
+}
+
+KIND_METHODS(router)
+KIND_METHODS(network)
+KIND_METHODS(port)
+KIND_METHODS(remote)
+KIND_METHODS(fip)
+KIND_METHODS(vtep)
 
 static int
 m_flow_dump(void *ctx, json_t *params, json_t **result, char *err,
@@ -222,13 +129,16 @@ m_stats_get(void *ctx, json_t *params, json_t **result, char *err,
 	return rc;
 }
 
+#define KIND_ROWS(kind) {#kind "_add", m_##kind##_add},                       \
+	{#kind "_del", m_##kind##_del}, {#kind "_list", m_##kind##_list}
+
 static const struct nf_rpc_method nfd_methods[] = {
-	{"network_add", m_network_add},
-	{"network_del", m_network_del},
-	{"network_list", m_network_list},
-	{"port_add", m_port_add},
-	{"port_del", m_port_del},
-	{"port_list", m_port_list},
+	KIND_ROWS(router),
+	KIND_ROWS(network),
+	KIND_ROWS(port),
+	KIND_ROWS(remote),
+	KIND_ROWS(fip),
+	KIND_ROWS(vtep),
 	{"flow_dump", m_flow_dump},
 	{"stats_get", m_stats_get},
 	{NULL, NULL},

@@ -165,6 +165,9 @@ control_loop(struct nfd *d, bool inline_dp)
 	while (!nfd_quit) {
 		unsigned int work = vs_offload_run(d->vs, 64);
 
+		/* Neighbours learnt by the datapath move the model too. */
+		work += vs_revalidate(d->vs);
+
 		if (inline_dp)
 			work += vs_datapath_poll(d->vs);
 		if (rte_get_timer_cycles() >= next_age) {

@@ -6,43 +6,55 @@
 
 /**
  * @file
- * The vSwitch of nicflowd, phase 1: same-node L2 (spec §7.2, V-1..V-3,
- * V-7, V-8 subset). docs/vswitch.md is the user's guide.
+ * The vSwitch/vRouter of nicflowd (V-1..V-3, V-7, V-8): logical model,
+ * slow path, offload with the spec's templates (§7.2–7.5), aging and
+ * revalidation. docs/vswitch.md is the user's guide.
  *
- * Model. A *network* is an L2 domain with a name and a VNI (the VNI is
- * only recorded in phase 1: cross-node VXLAN, §7.3, is phase 2). A *port*
- * is a VM's interface: a net_snic representor (by name or index), the VM's
- * MAC and IPv4 address, and the network it is attached to. The model is
- * what the operator configured; it is persisted by nicflowd (as the JSON
- * vs_model_to_json() returns) and restored at start.
+ * Model (vs_model.c). Objects of a few *kinds*, each described by a field
+ * table (vs_kinds[]): the RPC methods "<kind>_add/_del/_list", the config
+ * file and nicflowctl are all driven by that table.
+ *   - router:  a distributed router: its gateway MAC (the same on every
+ *              node: an anycast gateway) and the VNI that carries routed
+ *              traffic between nodes (symmetric IRB, the §7.5 templates).
+ *   - network: an L2 domain with a VNI; optionally a subnet on a router
+ *              (cidr, gateway address) and "external" (where floating IPs
+ *              live).
+ *   - port:    a VM interface: a net_snic representor, MAC, IPv4, network.
+ *   - remote:  a VM on another node: network, MAC, IPv4 and the VTEP (an
+ *              underlay IPv4 address) behind which it lives.
+ *   - fip:     a floating IP of a port, in an external network of the
+ *              port's router (1:1 NAT, §7.4/§7.5 SET_IPV4_SRC/DST).
+ *   - vtep:    this node's underlay IPv4 address on the NIC's uplink.
+ * Every change bumps vs->gen; the control thread then revalidates.
  *
- * Datapath. Packets the NIC has no rule for arrive unmodified on the rx
- * queue of the ingress representor (N-2 upcalls). vs_datapath_poll() reads
- * them in bursts, parses them (lib/pkt), finds the ingress port and its
- * network, and forwards in software: a unicast to a known MAC of the
- * network is sent on the destination port's representor; broadcast,
- * multicast and unknown unicast are flooded to every other port of the
- * network (the only place a packet is copied). A forwarded unicast creates
- * or refreshes a *flow*: an exact-match entry on the §7.2 fields (ingress
- * port, source and destination MAC, EtherType, VLAN, destination IP, IP
- * protocol). A new flow that N-3 allows in the NIC (IPv4/IPv6 TCP/UDP
- * unicast, untagged in phase 1) is queued for offload.
+ * Slow path (vs_datapath.c, vs_xlate.c, vs_exec.c). Packets the NIC has no
+ * rule for arrive unmodified on the rx queue of their ingress port: a
+ * representor (from a VM) or the uplink (from the wire, VXLAN). Per packet:
+ * ARP (gateway, proxy for known addresses, the VTEP address on the uplink),
+ * ICMP echo to a gateway and TTL expiry are answered in software; flooding
+ * (broadcast, multicast, unknown unicast) copies to the network's local
+ * ports and, from a VM, to every remote VTEP of the network (head-end
+ * replication). Everything else is a *flow*: vs_xlate() turns its key into
+ * actions (vs_acts) that name one spec template; the datapath applies them
+ * in software (vs_exec_apply), caches the flow, and queues its offload.
  *
- * Offload. The control thread (vs_offload_run()) takes queued flows,
- * builds exactly the §7.2 rule (vs_rule_build(): attr ingress; ETH src/dst/
- * type, VLAN placeholder, IPV4|IPV6 dst + proto, VXLAN vni 0; COUNT,
- * PORT_ID) and creates it on the ingress representor, without holding the
- * datapath's lock: software keeps forwarding the flow until the rule is in
- * place, so no packet is lost while it lands. A refused rule leaves the
- * flow in software with the reason (rte_flow's message and errno).
- * vs_aging_run() destroys flows idle for idle_timeout seconds: a NIC flow
- * whose COUNT did not move, a software flow the datapath did not see.
+ * Offload (vs_flow.c, vs_rule.c). The control thread builds exactly the
+ * template's rte_flow rule from key and actions and creates it on the
+ * ingress port without holding the datapath's lock: software forwards the
+ * flow until the rule is in place, so nothing is lost while it lands. A
+ * refused rule leaves the flow in software with rte_flow's message.
  *
- * Locking. vs->lock (a spinlock) guards the model and the flow table; the
- * datapath takes it once per non-empty burst, the control thread and RPC
- * methods for short updates. vs->flow_mtx serialises every rte_flow call
- * (offload, aging, dumps, deletions) and is never taken by the datapath;
- * order: flow_mtx, then lock.
+ * Revalidation (V-7): a flow's actions are a pure function of its key and
+ * the model. When vs->gen moves, vs_revalidate() translates every flow
+ * again and removes (NIC rule and cache entry) each one whose actions
+ * changed or that is no longer allowed; the next packet takes the slow
+ * path with the new model. Aging removes flows idle for their protocol's
+ * timeout (COUNT queries for NIC flows).
+ *
+ * Locking. vs->lock (a spinlock) guards model and flow table; the datapath
+ * takes it once per non-empty burst, the control thread and RPC methods
+ * for short updates. vs->flow_mtx serialises every rte_flow call and is
+ * never taken by the datapath; order: flow_mtx, then lock.
  *
  * Errors: functions return 0 or a negative errno and write a one-line
  * message naming the wrong field or object into err ("network: unknown
@@ -60,36 +72,65 @@
 #include <rte_flow.h>
 #include <rte_spinlock.h>
 
-#define VS_NAME_MAX 32       /**< network and port names, with NUL */
+#define VS_NAME_MAX 32       /**< object names, with NUL */
 #define VS_MAX_NETWORKS 64
 #define VS_MAX_PORTS 64
+#define VS_MAX_ROUTERS 16
+#define VS_MAX_REMOTES 256
+#define VS_MAX_FIPS 64
+#define VS_MAX_NEIGH 64
 #define VS_MAX_FLOWS 4096
 #define VS_BURST 32
 #define VS_IDLE_TIMEOUT_S 10 /**< default aging timeout */
+#define VS_VXLAN_PORT 4789
+#define VS_ENCAP_LEN 50      /**< outer ETH + IPv4 + UDP + VXLAN */
 
 /** Per-reason datapath counters (stats_get). */
 enum vs_drop {
-	VS_DROP_NO_PORT,    /**< ingress representor is not a configured port */
+	VS_DROP_NO_PORT,    /**< ingress port is not a configured port */
 	VS_DROP_PARSE,      /**< nf_pkt_parse() refused the packet */
 	VS_DROP_SRC_MAC,    /**< source MAC is not the port's MAC */
 	VS_DROP_TX_FULL,    /**< tx_burst on the destination did not take it */
-	VS_DROP_NO_MBUF,    /**< flood copy: mempool empty */
+	VS_DROP_NO_MBUF,    /**< copy or reply: mempool empty */
 	VS_DROP_FLOW_FULL,  /**< flow table full (forwarded, not cached) */
+	VS_DROP_NO_ROUTE,   /**< routed packet with no destination */
+	VS_DROP_NEIGH,      /**< remote VTEP's MAC not resolved yet (ARP sent) */
+	VS_DROP_UPLINK,     /**< from the wire: not VXLAN to us, unknown VNI */
+	VS_DROP_NO_DST,     /**< from the wire: unknown destination MAC */
+	VS_DROP_NO_VTEP,    /**< to a remote port, but no local VTEP set */
+	VS_DROP_TTL,        /**< TTL expired (ICMP time exceeded sent) */
+	VS_DROP_EXEC,       /**< actions could not apply (chained, no room) */
 	VS_DROP_MAX
 };
 
 struct vs_stats {
 	uint64_t rx_upcalls;   /**< packets read from representors */
-	uint64_t fwd_unicast;  /**< forwarded to one port */
+	uint64_t rx_uplink;    /**< packets read from the uplink */
+	uint64_t fwd_unicast;  /**< forwarded by a flow's actions */
 	uint64_t fwd_flood;    /**< packets flooded (once per packet) */
-	uint64_t flood_copies; /**< copies sent by floods */
+	uint64_t flood_copies; /**< copies sent by floods (local + remote) */
+	uint64_t arp_replies;  /**< ARP answered by the switch */
+	uint64_t icmp_replies; /**< echo replies and time exceeded sent */
+	uint64_t arp_requests; /**< ARP requests for remote VTEPs sent */
 	uint64_t drops[VS_DROP_MAX];
+};
+
+struct vs_router {
+	bool used;
+	char name[VS_NAME_MAX];
+	struct rte_ether_addr mac; /**< gateway MAC of all its subnets */
+	uint32_t vni;              /**< L3 VNI between nodes, 0 = none */
 };
 
 struct vs_network {
 	bool used;
 	char name[VS_NAME_MAX];
 	uint32_t vni;
+	int router;          /**< index in vs->routers, -1 = none */
+	uint32_t prefix;     /**< subnet (network order) when router >= 0 */
+	uint8_t plen;
+	uint32_t gateway;    /**< gateway address (network order) */
+	bool external;       /**< floating IPs live here */
 };
 
 struct vs_port {
@@ -100,12 +141,40 @@ struct vs_port {
 	struct rte_ether_addr mac;
 	uint32_t ipv4;               /**< network order */
 	int net;                     /**< index in vs->nets */
+	uint16_t mtu;                /**< 0 = left as it is */
 };
 
-/** The §7.2 match: the flow table's exact-match key (zero-padded; 8-byte
- * aligned: rte_jhash reads it in 32-bit words). */
+struct vs_remote {
+	bool used;
+	char name[VS_NAME_MAX];
+	int net;
+	struct rte_ether_addr mac;
+	uint32_t ipv4;
+	uint32_t vtep;               /**< underlay address (network order) */
+};
+
+struct vs_fip {
+	bool used;
+	uint32_t fip;                /**< network order */
+	int port;                    /**< index in vs->ports */
+};
+
+/** An underlay neighbour (remote VTEP), resolved by ARP on the uplink. */
+struct vs_neigh {
+	bool used;
+	bool resolved;
+	uint32_t ip;
+	struct rte_ether_addr mac;
+	uint64_t last_req;           /**< TSC of the last ARP request sent */
+};
+
+/**
+ * The flow table's exact-match key: the §7.2–§7.5 match fields (zero-
+ * padded, 8-byte aligned: rte_jhash reads it in 32-bit words). From the
+ * uplink the L2/L3 fields are the inner packet's and vni is set.
+ */
 struct vs_flow_key {
-	uint16_t in_port;      /**< ingress representor's port id */
+	uint16_t in_port;      /**< ingress port id (representor or uplink) */
 	rte_be16_t eth_type;
 	rte_be16_t vlan_tci;
 	rte_be16_t inner_type;
@@ -114,22 +183,51 @@ struct vs_flow_key {
 	uint8_t ip_proto;
 	uint8_t is_v6;
 	uint8_t pad[2];
+	uint32_t vni;          /**< from the uplink: the VXLAN VNI, else 0 */
 	uint8_t dst_ip[16];    /**< IPv4 in the first 4 bytes */
 } __rte_aligned(8);
+
+/** The spec template a flow's actions follow. */
+enum vs_tpl {
+	VS_TPL_L2,        /**< §7.2 same-node L2 */
+	VS_TPL_L2_ENCAP,  /**< §7.3 cross-node L2, egress node */
+	VS_TPL_L2_DECAP,  /**< §7.3 cross-node L2, ingress node */
+	VS_TPL_L3,        /**< §7.4 same-node L3 (with FIP) */
+	VS_TPL_L3_ENCAP,  /**< §7.5 cross-node L3, egress node */
+	VS_TPL_L3_DECAP,  /**< §7.5 cross-node L3, ingress node */
+	VS_TPL_MAX
+};
+
+#define VS_A_SNAT 0x01 /**< SET_IPV4_SRC nat_ip (FIP, forward flow) */
+#define VS_A_DNAT 0x02 /**< SET_IPV4_DST nat_ip (FIP, reverse flow) */
+
+/** What the slow path decided for a flow (vs_xlate): comparable with
+ * memcmp (zero-filled before use). */
+struct vs_acts {
+	uint8_t tpl;                 /**< enum vs_tpl */
+	uint8_t flags;               /**< VS_A_* */
+	uint16_t out_port;           /**< representor or uplink port id */
+	struct rte_ether_addr mac_src, mac_dst; /**< L3: SET_MAC_SRC/DST */
+	uint32_t nat_ip;             /**< network order */
+	/* ENCAP: the outer headers. */
+	uint32_t vni;
+	struct rte_ether_addr o_src, o_dst;
+	uint32_t o_sip, o_dip;       /**< network order */
+};
 
 enum vs_flow_where {
 	VS_FLOW_SOFTWARE,  /**< not offloadable (reason says why) */
 	VS_FLOW_PENDING,   /**< offload queued */
-	VS_FLOW_NIC,       /**< the §7.2 rule is in the NIC */
+	VS_FLOW_NIC,       /**< the template's rule is in the NIC */
 	VS_FLOW_REFUSED,   /**< the NIC refused the rule (reason) */
 };
 
 struct vs_flow {
 	bool used;
 	struct vs_flow_key key;
-	uint16_t out_port;          /**< destination representor */
+	struct vs_acts acts;
 	enum vs_flow_where where;
-	char reason[128];
+	char reason[160];
 	struct rte_flow *rule;      /**< when where == VS_FLOW_NIC */
 	uint64_t sw_packets, sw_bytes;
 	uint64_t nic_hits, nic_bytes; /**< last COUNT query */
@@ -143,54 +241,138 @@ struct rte_mempool;
 struct vs_switch {
 	rte_spinlock_t lock;
 	pthread_mutex_t flow_mtx;
-	char nic[VS_NAME_MAX];       /**< the snic's ethdev name */
+	char nic[VS_NAME_MAX];       /**< the snic's ethdev name (= uplink) */
+	uint16_t uplink;             /**< its port id */
+	struct rte_ether_addr uplink_mac;
 	unsigned int idle_timeout;   /**< seconds */
+	uint32_t vtep;               /**< local VTEP address, 0 = none */
+	uint64_t gen;                /**< model generation (revalidation) */
+	uint64_t reval_gen;          /**< generation last revalidated */
+	struct vs_router routers[VS_MAX_ROUTERS];
 	struct vs_network nets[VS_MAX_NETWORKS];
 	struct vs_port ports[VS_MAX_PORTS];
+	struct vs_remote remotes[VS_MAX_REMOTES];
+	struct vs_fip fips[VS_MAX_FIPS];
+	struct vs_neigh neigh[VS_MAX_NEIGH];
 	struct rte_hash *flow_hash;  /**< key → index in flows */
 	struct vs_flow *flows;       /**< VS_MAX_FLOWS */
 	struct rte_ring *offload_q;  /**< flow indices to offload */
-	struct rte_mempool *pool;    /**< flood copies */
+	struct rte_mempool *pool;    /**< copies and replies */
 	struct vs_stats stats;
-	uint64_t offloads, offload_refused, aged;
+	uint64_t offloads, offload_refused, aged, revalidated;
 };
 
 /** Create a switch for the snic named nic (e.g. "net_snic0"). pool is used
- * for flood copies. @return NULL with rte_errno set (ENOMEM, EEXIST). */
+ * for flood copies and replies. @return NULL with rte_errno set (ENOMEM,
+ * ENODEV: no such ethdev). */
 struct vs_switch *vs_switch_create(const char *nic, struct rte_mempool *pool);
 /** Destroy every NIC rule and free vs. */
 void vs_switch_destroy(struct vs_switch *vs);
 
 /* ---- model (vs_model.c); callers hold nothing. */
 
-/** Add a network. -EINVAL (name/vni), -EEXIST, -ENOSPC. */
-int vs_network_add(struct vs_switch *vs, const char *name, uint32_t vni,
-		   char *err, size_t errlen);
-/** Delete a network. -ENOENT, -EBUSY (ports attached). */
-int vs_network_del(struct vs_switch *vs, const char *name, char *err,
-		   size_t errlen);
-/** Add a port. rep: a representor's ethdev name or its index. -EINVAL,
- * -EEXIST (name, representor or MAC in use), -ENODEV (no such
- * representor), -ENOENT (network), -ENOSPC. */
-int vs_port_add(struct vs_switch *vs, const char *name, const char *rep,
-		const char *mac, const char *ipv4, const char *network,
-		char *err, size_t errlen);
-/** Delete a port and every flow from or to it. -ENOENT. */
-int vs_port_del(struct vs_switch *vs, const char *name, char *err,
-		size_t errlen);
-/** {"networks": [...], "ports": [...]} (new reference). */
+/** Kinds of model objects, in dependency order (a later kind may refer to
+ * an earlier one): "router", "network", "port", "remote", "fip", "vtep". */
+extern const char *const vs_kind_names[];
+
+/**
+ * Add an object of kind described by params (a JSON object, the fields of
+ * docs/vswitch.md). Errors name the field: -EINVAL (missing, wrong type,
+ * bad value, unknown parameter, unknown kind), -EEXIST, -ENOENT (a
+ * referenced object does not exist), -ENODEV (no such representor),
+ * -ENOSPC (table full).
+ */
+int vs_obj_add(struct vs_switch *vs, const char *kind, json_t *params,
+	       char *err, size_t errlen);
+/** Delete the object of kind whose key (its name; for a fip its "ip", for
+ * the vtep its "ip") is in params. Flows using it are revalidated.
+ * -EINVAL, -ENOENT, -EBUSY (still referenced). */
+int vs_obj_del(struct vs_switch *vs, const char *kind, json_t *params,
+	       char *err, size_t errlen);
+/** The objects of one kind as a JSON array of their add-params (new
+ * reference), or NULL for an unknown kind. */
+json_t *vs_obj_list(struct vs_switch *vs, const char *kind);
+/** Every kind: {"routers": [...], "networks": [...], ...} (new ref). */
 json_t *vs_model_to_json(struct vs_switch *vs);
 /** Add what vs_model_to_json() returned; stops at the first error. */
 int vs_model_from_json(struct vs_switch *vs, json_t *model, char *err,
 		       size_t errlen);
 
-/* ---- flows (vs_flow.c) */
+/* Model lookups for the slow path; lock held. Return an index or -1. */
+int vs_port_by_id(const struct vs_switch *vs, uint16_t port_id);
+int vs_port_by_mac(const struct vs_switch *vs, int net,
+		   const struct rte_ether_addr *mac);
+int vs_port_by_ip(const struct vs_switch *vs, int net, uint32_t ip);
+int vs_remote_by_mac(const struct vs_switch *vs, int net,
+		     const struct rte_ether_addr *mac);
+int vs_remote_by_ip(const struct vs_switch *vs, int net, uint32_t ip);
+int vs_net_by_vni(const struct vs_switch *vs, uint32_t vni);
+int vs_router_by_vni(const struct vs_switch *vs, uint32_t vni);
+/** The network of router r whose subnet holds ip. */
+int vs_net_by_subnet(const struct vs_switch *vs, int r, uint32_t ip);
+int vs_fip_by_ip(const struct vs_switch *vs, uint32_t ip);
+int vs_fip_by_port(const struct vs_switch *vs, int port);
+/** The neighbour entry of ip, created unresolved if new; -1 when full. */
+int vs_neigh_get(struct vs_switch *vs, uint32_t ip);
+/** Learn ip → mac from the wire; bumps gen when it changes. */
+void vs_neigh_learn(struct vs_switch *vs, uint32_t ip,
+		    const struct rte_ether_addr *mac);
 
-/** The §7.2 rule of one flow, self-contained (items point into it). */
+/* ---- translation (vs_xlate.c); lock held. */
+
+enum vs_verdict {
+	VS_V_FLOW,   /**< acts filled: forward and cache */
+	VS_V_FLOOD,  /**< not a flow: flood in *net */
+	VS_V_DROP,   /**< drop, counted under *drop */
+	VS_V_NEIGH,  /**< needs the remote VTEP's MAC: *neigh_ip to resolve */
+};
+
+struct vs_xlate_out {
+	struct vs_acts acts;
+	int net;                /**< VS_V_FLOOD: the network */
+	enum vs_drop drop;      /**< VS_V_DROP */
+	uint32_t neigh_ip;      /**< VS_V_NEIGH */
+};
+
+/** Decide what a packet of key k becomes under the current model. */
+enum vs_verdict vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
+			 struct vs_xlate_out *out);
+
+/* ---- packet work (vs_exec.c) */
+
+struct rte_mbuf;
+struct nf_flow_key;
+struct nf_pkt_layout;
+
+/** Apply acts to m (parsed into k/lay): decap, MAC/IP rewrites with
+ * checksums, TTL, encap. Returns 0, or -1 when m cannot take it (the
+ * caller drops it). */
+int vs_exec_apply(const struct vs_acts *a, struct rte_mbuf *m,
+		  const struct nf_flow_key *k, const struct nf_pkt_layout *lay);
+/** Put the VXLAN outer headers of a (ENCAP fields) in front of m. */
+int vs_exec_encap(const struct vs_acts *a, struct rte_mbuf *m,
+		  const struct nf_flow_key *inner);
+/** Turn the ARP request m into its reply "tip is at mac" in place. */
+void vs_exec_arp_reply(struct rte_mbuf *m, const struct rte_ether_addr *mac);
+/** A new ARP request for tip from (sip, smac), or NULL. */
+struct rte_mbuf *vs_exec_arp_request(struct rte_mempool *mp, uint32_t sip,
+				     const struct rte_ether_addr *smac,
+				     uint32_t tip);
+/** Turn the ICMP echo request m (IPv4 at l3) into its reply in place. */
+void vs_exec_echo_reply(struct rte_mbuf *m, uint16_t l3, uint16_t l4);
+/** A new ICMP time exceeded for m (IPv4 at l3) from src/smac, or NULL. */
+struct rte_mbuf *vs_exec_time_exceeded(struct rte_mempool *mp,
+				       const struct rte_mbuf *m, uint16_t l3,
+				       uint32_t src,
+				       const struct rte_ether_addr *smac);
+
+/* ---- rules (vs_rule.c) */
+
+/** One flow's rte_flow rule, self-contained (items point into it). */
 struct vs_rule {
 	struct rte_flow_attr attr;
 	struct rte_flow_item items[6];
-	struct rte_flow_action actions[4];
+	struct rte_flow_action actions[12];
 	struct rte_flow_item_eth eth, eth_mask;
 	struct rte_flow_item_vlan vlan, vlan_mask;
 	struct rte_flow_item_ipv4 ip4, ip4_mask;
@@ -198,27 +380,52 @@ struct vs_rule {
 	struct rte_flow_item_vxlan vxlan, vxlan_mask;
 	struct rte_flow_action_count count;
 	struct rte_flow_action_port_id port;
+	struct rte_flow_action_set_mac mac_src, mac_dst;
+	struct rte_flow_action_set_ipv4 nat;
+	struct rte_flow_action_vxlan_encap encap;
+	struct rte_flow_item encap_items[5];
+	struct rte_flow_item_eth o_eth;
+	struct rte_flow_item_ipv4 o_ip4;
+	struct rte_flow_item_udp o_udp;
+	struct rte_flow_item_vxlan o_vxlan;
 };
 
-/** Build the §7.2 rule of key (to be created on key->in_port) forwarding
- * to out_port, counter id count_id. -ENOTSUP when the key is not
- * offloadable in phase 1 (reason written to err). */
-int vs_rule_build(const struct vs_flow_key *key, uint16_t out_port,
+/** Build the rule of the template acts->tpl for key k (created on
+ * k->in_port), counter id count_id. -ENOTSUP when the flow is not
+ * offloadable (N-3: only IPv4/IPv6 TCP/UDP; reason written to err). */
+int vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *acts,
 		  uint32_t count_id, struct vs_rule *r, char *err,
 		  size_t errlen);
+/** The template's name ("l2", "l2-encap", ... ) for dumps. */
+const char *vs_tpl_name(unsigned int tpl);
+
+/* ---- flows (vs_flow.c) */
+
+/** Find or create the flow of k with acts (datapath, lock held); queues
+ * the offload of a new flow. @return the flow or NULL (table full). */
+struct vs_flow *vs_flow_account(struct vs_switch *vs,
+				const struct vs_flow_key *k,
+				const struct vs_acts *acts, uint32_t len,
+				uint64_t now);
+/** The cached flow of k or NULL (lock held). */
+struct vs_flow *vs_flow_lookup(struct vs_switch *vs,
+			       const struct vs_flow_key *k);
 /** Offload up to n queued flows (control thread). @return flows done. */
 unsigned int vs_offload_run(struct vs_switch *vs, unsigned int n);
 /** Age idle flows out (control thread, about once a second). */
 void vs_aging_run(struct vs_switch *vs);
-/** Destroy flows whose ingress or egress is port_id (port_id UINT16_MAX:
- * all). Caller holds flow_mtx, not lock. */
-void vs_flows_flush(struct vs_switch *vs, uint16_t port_id);
+/** Translate every flow again if the model changed since the last call;
+ * remove those whose actions changed (control thread). @return removed. */
+unsigned int vs_revalidate(struct vs_switch *vs);
+/** Destroy every flow. Caller holds flow_mtx, not lock. */
+void vs_flows_flush(struct vs_switch *vs);
 /** The flow table as JSON (V-8), NIC counters queried. */
 json_t *vs_flows_to_json(struct vs_switch *vs);
 
 /* ---- datapath (vs_datapath.c) */
 
-/** One burst from each port's representor. @return packets handled. */
+/** One burst from each port's representor and from the uplink.
+ * @return packets handled. */
 unsigned int vs_datapath_poll(struct vs_switch *vs);
 /** Counters as JSON. */
 json_t *vs_stats_to_json(struct vs_switch *vs);

@@ -3,48 +3,58 @@
  */
 
 /*
- * The software datapath (slow path) of the vSwitch: upcalls in, §7.2
- * same-node L2 forwarding, flows created and queued for offload (vs.h).
+ * The software datapath (slow path) of the vSwitch: upcalls in from the
+ * VM representors and the uplink, answers (ARP, ICMP), floods, and flows:
+ * the cached flow's actions or vs_xlate()'s new ones applied, the flow
+ * cached and queued for offload (vs.h).
  *
- * One burst per configured port: rx without the lock, then the whole burst
- * is decided under vs->lock (model lookups, flow table), the packets are
- * gathered per destination, and sent after the lock is released. Only a
- * flood copies packets (rte_pktmbuf_copy from vs->pool); nothing else is
- * allocated per packet. Every packet not sent is counted under one reason.
+ * One burst per port: rx without the lock, then the whole burst is decided
+ * under vs->lock (model lookups, flow table), the packets are gathered per
+ * destination port, and sent after the lock is released. Only floods copy
+ * packets, and only answers and ARP requests allocate (from vs->pool);
+ * every packet not sent is counted under one reason.
  */
 
 #include <errno.h>
 #include <string.h>
 
+#include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
-#include <rte_hash.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
-#include <rte_ring.h>
 
 #include "nf_pkt.h"
 #include "vs.h"
 
 /* Packets gathered for one destination port. */
 struct vs_txq {
-	uint16_t port_id;
 	uint16_t n;
 	struct rte_mbuf *m[VS_BURST];
 };
 
 struct vs_burst {
-	struct vs_txq q[VS_MAX_PORTS]; /* by port slot */
+	struct vs_txq q[RTE_MAX_ETHPORTS]; /* by port id */
 	uint64_t now;
 };
 
+/* One packet in the making: the mbuf, its parse, its flow key. */
+struct vs_pkt {
+	struct rte_mbuf *m;
+	struct nf_flow_key k;
+	struct nf_pkt_layout lay;
+	struct vs_flow_key fk;
+};
+
 static void
-txq_flush(struct vs_switch *vs, struct vs_txq *q)
+txq_flush(struct vs_switch *vs, struct vs_txq *q, uint16_t port_id)
 {
 	uint16_t sent;
 
 	if (q->n == 0)
 		return;
-	sent = rte_eth_tx_burst(q->port_id, 0, q->m, q->n);
+	sent = rte_eth_tx_burst(port_id, 0, q->m, q->n);
 	if (sent < q->n) {
 		vs->stats.drops[VS_DROP_TX_FULL] += q->n - sent;
 		rte_pktmbuf_free_bulk(&q->m[sent], q->n - sent);
@@ -53,18 +63,24 @@ txq_flush(struct vs_switch *vs, struct vs_txq *q)
 }
 
 static void
-txq_put(struct vs_switch *vs, struct vs_burst *b, int slot,
+txq_put(struct vs_switch *vs, struct vs_burst *b, uint16_t port_id,
 	struct rte_mbuf *m)
 {
-	struct vs_txq *q = &b->q[slot];
+	struct vs_txq *q = &b->q[port_id];
 
 	if (q->n == VS_BURST)
-		txq_flush(vs, q);
-	q->port_id = vs->ports[slot].port_id;
+		txq_flush(vs, q, port_id);
 	q->m[q->n++] = m;
 }
 
-/* The §7.2 key of a parsed packet. */
+static void
+drop(struct vs_switch *vs, struct rte_mbuf *m, enum vs_drop why)
+{
+	vs->stats.drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* The flow key of a parsed packet (inner fields and VNI for VXLAN). */
 static void
 flow_key_make(const struct nf_flow_key *k, uint16_t in_port,
 	      struct vs_flow_key *fk)
@@ -81,59 +97,116 @@ flow_key_make(const struct nf_flow_key *k, uint16_t in_port,
 		fk->is_v6 = !!(k->flags & NF_KEY_F_IPV6);
 		memcpy(fk->dst_ip, k->dst_ip, fk->is_v6 ? 16 : 4);
 	}
+	if (k->flags & NF_KEY_F_TUNNEL)
+		fk->vni = rte_be_to_cpu_32(k->vni) >> 8;
 }
 
-/* Find or create the flow of a forwarded unicast; lock held. */
+/* ---------------------------------------------------- underlay ARP */
+
+/* Ask the underlay for ip's MAC, at most once a second per neighbour. */
 static void
-flow_account(struct vs_switch *vs, const struct vs_flow_key *fk,
-	     uint16_t out_port, uint32_t len, uint64_t now)
+neigh_request(struct vs_switch *vs, struct vs_burst *b, uint32_t ip)
 {
-	struct vs_flow *f;
-	int idx = rte_hash_lookup(vs->flow_hash, fk);
+	int n = vs_neigh_get(vs, ip);
+	struct rte_mbuf *req;
 
-	if (idx < 0) {
-		struct vs_rule r;
-
-		idx = rte_hash_add_key(vs->flow_hash, fk);
-		if (idx < 0) {
-			vs->stats.drops[VS_DROP_FLOW_FULL]++;
-			return;
-		}
-		f = &vs->flows[idx];
-		memset(f, 0, sizeof(*f));
-		f->used = true;
-		f->key = *fk;
-		f->out_port = out_port;
-		if (vs_rule_build(fk, out_port, 0, &r, f->reason,
-				  sizeof(f->reason)) != 0)
-			f->where = VS_FLOW_SOFTWARE;
-		else if (rte_ring_enqueue(vs->offload_q,
-				(void *)(uintptr_t)idx) == 0)
-			f->where = VS_FLOW_PENDING;
-		else
-			snprintf(f->reason, sizeof(f->reason),
-				 "offload queue full");
+	if (n < 0 || vs->vtep == 0 ||
+	    b->now - vs->neigh[n].last_req < rte_get_timer_hz())
+		return;
+	vs->neigh[n].last_req = b->now;
+	req = vs_exec_arp_request(vs->pool, vs->vtep, &vs->uplink_mac, ip);
+	if (req == NULL) {
+		vs->stats.drops[VS_DROP_NO_MBUF]++;
+		return;
 	}
-	f = &vs->flows[idx];
-	f->sw_packets++;
-	f->sw_bytes += len;
-	f->last_seen = now;
+	vs->stats.arp_requests++;
+	txq_put(vs, b, vs->uplink, req);
 }
 
-/* Send m to every port of network net but the ingress slot; lock held. */
+/* ARP on the uplink: learn the underlay neighbours we asked for, answer
+ * for our VTEP address. */
 static void
-flood(struct vs_switch *vs, struct vs_burst *b, int in_slot, int net,
-      struct rte_mbuf *m)
+uplink_arp(struct vs_switch *vs, struct vs_burst *b, struct rte_mbuf *m)
 {
-	int dst[VS_MAX_PORTS], n = 0;
+	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m,
+		struct rte_arp_hdr *, sizeof(struct rte_ether_hdr));
 
+	if (m->data_len < sizeof(struct rte_ether_hdr) + sizeof(*arp)) {
+		drop(vs, m, VS_DROP_PARSE);
+		return;
+	}
+	vs_neigh_learn(vs, arp->arp_data.arp_sip, &arp->arp_data.arp_sha);
+	if (vs->vtep != 0 &&
+	    arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) &&
+	    arp->arp_data.arp_tip == vs->vtep) {
+		vs_exec_arp_reply(m, &vs->uplink_mac);
+		vs->stats.arp_replies++;
+		txq_put(vs, b, vs->uplink, m);
+		return;
+	}
+	rte_pktmbuf_free(m);
+}
+
+/* ---------------------------------------------------- floods */
+
+/* Copy (or hand over, for the last one) p to every local port of net but
+ * in_slot and, from a VM, encapsulated to every remote VTEP of net. */
+static void
+flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
+      struct vs_pkt *p)
+{
+	uint32_t vteps[VS_MAX_REMOTES];
+	int dst[VS_MAX_PORTS], nd = 0, nv = 0;
+
+	if (p->fk.in_port == vs->uplink)
+		rte_pktmbuf_adj(p->m, p->lay.l2); /* deliver the inner frame */
 	for (int i = 0; i < VS_MAX_PORTS; i++)
 		if (vs->ports[i].used && vs->ports[i].net == net &&
 		    i != in_slot)
-			dst[n++] = i;
+			dst[nd++] = i;
+	/* Head-end replication: one copy per remote VTEP of the network. */
+	for (int i = 0; in_slot >= 0 && vs->vtep != 0 &&
+	     i < VS_MAX_REMOTES; i++) {
+		const struct vs_remote *r = &vs->remotes[i];
+		int j;
+
+		if (!r->used || r->net != net)
+			continue;
+		for (j = 0; j < nv && vteps[j] != r->vtep; j++)
+			;
+		if (j == nv)
+			vteps[nv++] = r->vtep;
+	}
 	vs->stats.fwd_flood++;
-	for (int i = 0; i < n - 1; i++) {
-		struct rte_mbuf *c = rte_pktmbuf_copy(m, vs->pool, 0,
+	for (int i = 0; i < nv; i++) {
+		struct vs_xlate_out x = {0};
+		int n = vs_neigh_get(vs, vteps[i]);
+		struct rte_mbuf *c;
+
+		if (n < 0 || !vs->neigh[n].resolved) {
+			neigh_request(vs, b, vteps[i]);
+			vs->stats.drops[VS_DROP_NEIGH]++;
+			continue;
+		}
+		c = rte_pktmbuf_copy(p->m, vs->pool, 0, UINT32_MAX);
+		if (c == NULL) {
+			vs->stats.drops[VS_DROP_NO_MBUF]++;
+			continue;
+		}
+		x.acts.vni = vs->nets[net].vni;
+		x.acts.o_src = vs->uplink_mac;
+		x.acts.o_dst = vs->neigh[n].mac;
+		x.acts.o_sip = vs->vtep;
+		x.acts.o_dip = vteps[i];
+		if (vs_exec_encap(&x.acts, c, &p->k) != 0) {
+			drop(vs, c, VS_DROP_EXEC);
+			continue;
+		}
+		vs->stats.flood_copies++;
+		txq_put(vs, b, vs->uplink, c);
+	}
+	for (int i = 0; i < nd - 1; i++) {
+		struct rte_mbuf *c = rte_pktmbuf_copy(p->m, vs->pool, 0,
 						      UINT32_MAX);
 
 		if (c == NULL) {
@@ -141,101 +214,265 @@ flood(struct vs_switch *vs, struct vs_burst *b, int in_slot, int net,
 			continue;
 		}
 		vs->stats.flood_copies++;
-		txq_put(vs, b, dst[i], c);
+		txq_put(vs, b, vs->ports[dst[i]].port_id, c);
 	}
-	if (n > 0)
-		txq_put(vs, b, dst[n - 1], m);
-	else
-		rte_pktmbuf_free(m);
+	if (nd > 0) {
+		txq_put(vs, b, vs->ports[dst[nd - 1]].port_id, p->m);
+	} else {
+		rte_pktmbuf_free(p->m);
+	}
 }
 
-static int
-port_by_mac(const struct vs_switch *vs, int net,
-	    const struct rte_ether_addr *mac)
+/* ---------------------------------------------------- answers */
+
+/* An ARP request from VM port slot that the switch answers itself: the
+ * gateway, a floating IP of an external network, and known addresses of
+ * the network (ARP suppression: no flood for them). */
+static bool
+vm_arp(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 {
-	for (int i = 0; i < VS_MAX_PORTS; i++)
-		if (vs->ports[i].used && vs->ports[i].net == net &&
-		    rte_is_same_ether_addr(&vs->ports[i].mac, mac))
-			return i;
-	return -1;
+	const struct vs_network *net = &vs->nets[vs->ports[slot].net];
+	struct rte_arp_hdr *arp;
+	const struct rte_ether_addr *mac = NULL;
+	uint32_t tip;
+	int i;
+
+	if (p->m->data_len < sizeof(struct rte_ether_hdr) + sizeof(*arp))
+		return false;
+	arp = rte_pktmbuf_mtod_offset(p->m, struct rte_arp_hdr *,
+				      sizeof(struct rte_ether_hdr));
+	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST))
+		return false;
+	tip = arp->arp_data.arp_tip;
+	if (net->router >= 0 && (tip == net->gateway ||
+	    (net->external && (i = vs_fip_by_ip(vs, tip)) >= 0 &&
+	     vs->nets[vs->ports[vs->fips[i].port].net].router == net->router)))
+		mac = &vs->routers[net->router].mac;
+	else if ((i = vs_port_by_ip(vs, vs->ports[slot].net, tip)) >= 0 &&
+		 i != slot)
+		mac = &vs->ports[i].mac;
+	else if ((i = vs_remote_by_ip(vs, vs->ports[slot].net, tip)) >= 0)
+		mac = &vs->remotes[i].mac;
+	if (mac == NULL)
+		return false;
+	vs_exec_arp_reply(p->m, mac);
+	vs->stats.arp_replies++;
+	txq_put(vs, b, vs->ports[slot].port_id, p->m);
+	return true;
 }
 
-/* Decide one packet that came in on port slot in_slot; lock held. */
+/* An echo request to the gateway of the VM's network. */
+static bool
+vm_echo(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
+{
+	const struct vs_network *net = &vs->nets[vs->ports[slot].net];
+	uint32_t dst;
+
+	memcpy(&dst, p->k.dst_ip, 4);
+	if (net->router < 0 || dst != net->gateway ||
+	    p->k.ip_proto != IPPROTO_ICMP ||
+	    p->k.icmp_type != RTE_IP_ICMP_ECHO_REQUEST ||
+	    (p->k.flags & NF_KEY_F_FRAG) ||
+	    !rte_is_same_ether_addr(&p->k.dst_mac,
+				    &vs->routers[net->router].mac))
+		return false;
+	vs_exec_echo_reply(p->m, p->lay.l3, p->lay.l4);
+	vs->stats.icmp_replies++;
+	txq_put(vs, b, vs->ports[slot].port_id, p->m);
+	return true;
+}
+
+/* A routed packet whose TTL would reach 0: ICMP time exceeded from the
+ * gateway back to its source port (VMs only; from the wire it is dropped). */
 static void
-pkt_handle(struct vs_switch *vs, struct vs_burst *b, int in_slot,
-	   struct rte_mbuf *m)
+ttl_expired(struct vs_switch *vs, struct vs_burst *b, int slot,
+	    struct vs_pkt *p, const struct vs_acts *a)
 {
-	const struct vs_port *in = &vs->ports[in_slot];
-	struct nf_pkt_layout lay;
-	struct nf_flow_key k;
-	struct vs_flow_key fk;
-	int out;
+	struct rte_mbuf *r = NULL;
 
-	if (nf_pkt_parse(m, in->port_id, &k, &lay) != NF_PKT_OK) {
-		vs->stats.drops[VS_DROP_PARSE]++;
-		rte_pktmbuf_free(m);
+	if (slot >= 0 && vs->nets[vs->ports[slot].net].router >= 0)
+		r = vs_exec_time_exceeded(vs->pool, p->m, p->lay.l3,
+			vs->nets[vs->ports[slot].net].gateway, &a->mac_src);
+	if (r != NULL) {
+		vs->stats.icmp_replies++;
+		txq_put(vs, b, vs->ports[slot].port_id, r);
+	}
+	drop(vs, p->m, VS_DROP_TTL);
+}
+
+/* ---------------------------------------------------- flows */
+
+static bool
+routed(const struct vs_acts *a)
+{
+	return a->tpl == VS_TPL_L3 || a->tpl == VS_TPL_L3_ENCAP ||
+	       a->tpl == VS_TPL_L3_DECAP;
+}
+
+/* Forward p by its flow (cached, or translated now). */
+static void
+forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
+{
+	struct vs_flow *f = vs_flow_lookup(vs, &p->fk);
+	struct vs_xlate_out x;
+	const struct vs_acts *a;
+
+	if (f == NULL) {
+		switch (vs_xlate(vs, &p->fk, &x)) {
+		case VS_V_FLOW:
+			break;
+		case VS_V_FLOOD:
+			flood(vs, b, x.net, slot, p);
+			return;
+		case VS_V_NEIGH:
+			neigh_request(vs, b, x.neigh_ip);
+			drop(vs, p->m, VS_DROP_NEIGH);
+			return;
+		default:
+			drop(vs, p->m, x.drop);
+			return;
+		}
+		a = &x.acts;
+	} else {
+		a = &f->acts;
+	}
+	if (routed(a) && p->k.ttl <= 1) {
+		ttl_expired(vs, b, slot, p, a);
 		return;
 	}
-	if (!rte_is_same_ether_addr(&k.src_mac, &in->mac)) {
-		vs->stats.drops[VS_DROP_SRC_MAC]++;
-		rte_pktmbuf_free(m);
+	if (f == NULL) {
+		vs_flow_account(vs, &p->fk, a, p->m->pkt_len, b->now);
+	} else {
+		f->sw_packets++;
+		f->sw_bytes += p->m->pkt_len;
+		f->last_seen = b->now;
+	}
+	if (vs_exec_apply(a, p->m, &p->k, &p->lay) != 0) {
+		drop(vs, p->m, VS_DROP_EXEC);
 		return;
 	}
-	out = rte_is_unicast_ether_addr(&k.dst_mac) ?
-	      port_by_mac(vs, in->net, &k.dst_mac) : -1;
-	if (out < 0 || out == in_slot) {
-		flood(vs, b, in_slot, in->net, m);
-		return;
-	}
-	flow_key_make(&k, in->port_id, &fk);
-	flow_account(vs, &fk, vs->ports[out].port_id, m->pkt_len, b->now);
 	vs->stats.fwd_unicast++;
-	txq_put(vs, b, out, m);
+	txq_put(vs, b, a->out_port, p->m);
+}
+
+/* ---------------------------------------------------- per packet */
+
+static void
+from_vm(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
+{
+	int slot = vs_port_by_id(vs, p->fk.in_port);
+
+	if (slot < 0) {
+		drop(vs, p->m, VS_DROP_NO_PORT);
+		return;
+	}
+	if (!rte_is_same_ether_addr(&p->k.src_mac, &vs->ports[slot].mac)) {
+		drop(vs, p->m, VS_DROP_SRC_MAC);
+		return;
+	}
+	if (p->k.eth_type == RTE_BE16(RTE_ETHER_TYPE_ARP) &&
+	    vm_arp(vs, b, slot, p))
+		return;
+	if ((p->k.flags & NF_KEY_F_IPV4) && vm_echo(vs, b, slot, p))
+		return;
+	forward(vs, b, slot, p);
+}
+
+static void
+from_uplink(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
+{
+	const struct rte_ether_hdr *eth =
+		rte_pktmbuf_mtod(p->m, const struct rte_ether_hdr *);
+	uint32_t odst, osrc;
+
+	vs->stats.rx_uplink++;
+	if (!(p->k.flags & NF_KEY_F_TUNNEL)) {
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+			uplink_arp(vs, b, p->m);
+		else
+			drop(vs, p->m, VS_DROP_UPLINK);
+		return;
+	}
+	memcpy(&odst, p->k.outer_dst, 4);
+	memcpy(&osrc, p->k.outer_src, 4);
+	if ((p->k.flags & NF_KEY_F_OUTER_V6) || vs->vtep == 0 ||
+	    odst != vs->vtep) {
+		drop(vs, p->m, VS_DROP_UPLINK);
+		return;
+	}
+	/* A remote VTEP that sends to us is reachable at this MAC. */
+	vs_neigh_learn(vs, osrc, &eth->src_addr);
+	forward(vs, b, -1, p);
 }
 
 static unsigned int
-port_poll(struct vs_switch *vs, struct vs_burst *b, int slot,
-	  uint16_t port_id)
+port_poll(struct vs_switch *vs, struct vs_burst *b, uint16_t port_id)
 {
 	struct rte_mbuf *pkts[VS_BURST];
 	uint16_t n = rte_eth_rx_burst(port_id, 0, pkts, VS_BURST);
+	struct vs_pkt p;
 
 	if (n == 0)
 		return 0;
-	vs->stats.rx_upcalls += n;
 	b->now = rte_get_timer_cycles();
 	rte_spinlock_lock(&vs->lock);
-	if (!vs->ports[slot].used || vs->ports[slot].port_id != port_id) {
-		vs->stats.drops[VS_DROP_NO_PORT] += n;
-		rte_pktmbuf_free_bulk(pkts, n);
-	} else {
-		for (uint16_t i = 0; i < n; i++)
-			pkt_handle(vs, b, slot, pkts[i]);
+	if (port_id != vs->uplink)
+		vs->stats.rx_upcalls += n;
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		p.m = pkts[i];
+		if (nf_pkt_parse(p.m, port_id, &p.k, &p.lay) != NF_PKT_OK) {
+			drop(vs, p.m, VS_DROP_PARSE);
+			continue;
+		}
+		flow_key_make(&p.k, port_id, &p.fk);
+		if (port_id == vs->uplink)
+			from_uplink(vs, b, &p);
+		else
+			from_vm(vs, b, &p);
 	}
 	rte_spinlock_unlock(&vs->lock);
-	for (int i = 0; i < VS_MAX_PORTS; i++)
-		txq_flush(vs, &b->q[i]);
 	return n;
+}
+
+/* Unresolved VTEPs (new remotes) are asked for once a second, so the
+ * first packet toward them usually finds their MAC. */
+static void
+neigh_refresh(struct vs_switch *vs, struct vs_burst *b)
+{
+	static __thread uint64_t next;
+
+	if (b->now < next)
+		return;
+	next = b->now + rte_get_timer_hz();
+	rte_spinlock_lock(&vs->lock);
+	for (int i = 0; i < VS_MAX_NEIGH; i++)
+		if (vs->neigh[i].used && !vs->neigh[i].resolved)
+			neigh_request(vs, b, vs->neigh[i].ip);
+	rte_spinlock_unlock(&vs->lock);
 }
 
 unsigned int
 vs_datapath_poll(struct vs_switch *vs)
 {
 	static __thread struct vs_burst b;
-	uint16_t ids[VS_MAX_PORTS];
-	int slots[VS_MAX_PORTS], n = 0;
+	uint16_t ids[VS_MAX_PORTS + 1];
+	int n = 0;
 	unsigned int done = 0;
 
 	rte_spinlock_lock(&vs->lock);
-	for (int i = 0; i < VS_MAX_PORTS; i++) {
-		if (!vs->ports[i].used)
-			continue;
-		slots[n] = i;
-		ids[n++] = vs->ports[i].port_id;
-	}
+	for (int i = 0; i < VS_MAX_PORTS; i++)
+		if (vs->ports[i].used)
+			ids[n++] = vs->ports[i].port_id;
 	rte_spinlock_unlock(&vs->lock);
+	ids[n++] = vs->uplink;
 	for (int i = 0; i < n; i++)
-		done += port_poll(vs, &b, slots[i], ids[i]);
+		done += port_poll(vs, &b, ids[i]);
+	b.now = rte_get_timer_cycles();
+	neigh_refresh(vs, &b);
+	for (uint16_t pid = 0; pid < RTE_MAX_ETHPORTS; pid++)
+		txq_flush(vs, &b.q[pid], pid);
 	return done;
 }
 
@@ -244,8 +481,15 @@ static const char *const drop_names[VS_DROP_MAX] = {
 	[VS_DROP_PARSE] = "parse_error",
 	[VS_DROP_SRC_MAC] = "src_mac_mismatch",
 	[VS_DROP_TX_FULL] = "tx_full",
-	[VS_DROP_NO_MBUF] = "flood_no_mbuf",
+	[VS_DROP_NO_MBUF] = "no_mbuf",
 	[VS_DROP_FLOW_FULL] = "flow_table_full",
+	[VS_DROP_NO_ROUTE] = "no_route",
+	[VS_DROP_NEIGH] = "neigh_unresolved",
+	[VS_DROP_UPLINK] = "uplink_not_for_us",
+	[VS_DROP_NO_DST] = "uplink_unknown_dst",
+	[VS_DROP_NO_VTEP] = "no_vtep",
+	[VS_DROP_TTL] = "ttl_expired",
+	[VS_DROP_EXEC] = "exec_error",
 };
 
 json_t *
@@ -256,12 +500,18 @@ vs_stats_to_json(struct vs_switch *vs)
 	for (int i = 0; i < VS_DROP_MAX; i++)
 		json_object_set_new(drops, drop_names[i],
 				    json_integer((json_int_t)vs->stats.drops[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:I, s:I, s:o}",
 		"rx_upcalls", (json_int_t)vs->stats.rx_upcalls,
+		"rx_uplink", (json_int_t)vs->stats.rx_uplink,
 		"fwd_unicast", (json_int_t)vs->stats.fwd_unicast,
 		"fwd_flood", (json_int_t)vs->stats.fwd_flood,
 		"flood_copies", (json_int_t)vs->stats.flood_copies,
+		"arp_replies", (json_int_t)vs->stats.arp_replies,
+		"icmp_replies", (json_int_t)vs->stats.icmp_replies,
+		"arp_requests", (json_int_t)vs->stats.arp_requests,
 		"offloads", (json_int_t)vs->offloads,
 		"offload_refused", (json_int_t)vs->offload_refused,
-		"aged", (json_int_t)vs->aged, "drops", drops);
+		"aged", (json_int_t)vs->aged,
+		"revalidated", (json_int_t)vs->revalidated, "drops", drops);
 }

@@ -3,14 +3,15 @@
  */
 
 /*
- * Flows: the §7.2 rule translator, the offload of queued flows, aging and
- * the V-8 dump (vs.h has the model and the locking rules).
+ * Flows: the software flow cache, the offload of queued flows (rules from
+ * vs_rule.c), aging, revalidation after model changes and the V-8 dump
+ * (vs.h has the model and the locking rules).
  *
  * A flow's rte_flow calls happen on the control thread (or an RPC method)
  * under vs->flow_mtx only; the flow entry itself is read and written under
  * vs->lock. The offload copies what it needs under the lock, creates the
  * rule without it, and attaches the rule under it again; if the flow went
- * away meanwhile (port deleted), the rule is destroyed at once.
+ * away or changed meanwhile (revalidation), the rule is destroyed at once.
  */
 
 #include <arpa/inet.h>
@@ -26,69 +27,51 @@
 
 #include "vs.h"
 
-int
-vs_rule_build(const struct vs_flow_key *k, uint16_t out_port,
-	      uint32_t count_id, struct vs_rule *r, char *err, size_t errlen)
-{
-	int n = 0;
+/* ---------------------------------------------------- cache */
 
-	memset(r, 0, sizeof(*r));
-	if (k->eth_type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
-		/* §7.2 tagged VMs (OF_SET_VLAN_VID/PCP): phase 2. */
-		snprintf(err, errlen, "VLAN-tagged VM traffic is not offloaded "
-			 "yet (phase 1)");
-		return -ENOTSUP;
+struct vs_flow *
+vs_flow_lookup(struct vs_switch *vs, const struct vs_flow_key *k)
+{
+	int idx = rte_hash_lookup(vs->flow_hash, k);
+
+	return idx < 0 ? NULL : &vs->flows[idx];
+}
+
+struct vs_flow *
+vs_flow_account(struct vs_switch *vs, const struct vs_flow_key *k,
+		const struct vs_acts *acts, uint32_t len, uint64_t now)
+{
+	struct vs_flow *f;
+	int idx = rte_hash_lookup(vs->flow_hash, k);
+
+	if (idx < 0) {
+		struct vs_rule r;
+
+		idx = rte_hash_add_key(vs->flow_hash, k);
+		if (idx < 0) {
+			vs->stats.drops[VS_DROP_FLOW_FULL]++;
+			return NULL;
+		}
+		f = &vs->flows[idx];
+		memset(f, 0, sizeof(*f));
+		f->used = true;
+		f->key = *k;
+		f->acts = *acts;
+		if (vs_rule_build(k, acts, 0, &r, f->reason,
+				  sizeof(f->reason)) != 0)
+			f->where = VS_FLOW_SOFTWARE;
+		else if (rte_ring_enqueue(vs->offload_q,
+					  (void *)(uintptr_t)idx) == 0)
+			f->where = VS_FLOW_PENDING;
+		else
+			snprintf(f->reason, sizeof(f->reason),
+				 "offload queue full");
 	}
-	if ((k->eth_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
-	     k->eth_type != RTE_BE16(RTE_ETHER_TYPE_IPV6)) ||
-	    (k->ip_proto != IPPROTO_TCP && k->ip_proto != IPPROTO_UDP)) {
-		snprintf(err, errlen, "not offloadable (N-3): only IPv4/IPv6 "
-			 "TCP/UDP unicast");
-		return -ENOTSUP;
-	}
-	r->attr.ingress = 1;
-	/* ETH: src, dst, type. */
-	r->eth.hdr.src_addr = k->src;
-	r->eth.hdr.dst_addr = k->dst;
-	r->eth.hdr.ether_type = k->eth_type;
-	memset(&r->eth_mask.hdr.src_addr, 0xff, RTE_ETHER_ADDR_LEN);
-	memset(&r->eth_mask.hdr.dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
-	r->eth_mask.hdr.ether_type = RTE_BE16(0xffff);
-	r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_ETH,
-					       &r->eth, NULL, &r->eth_mask};
-	/* VLAN: eth.type != 0x8100, so every value is 0 (the placeholder). */
-	r->vlan_mask = rte_flow_item_vlan_mask;
-	r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_VLAN,
-					       &r->vlan, NULL, &r->vlan_mask};
-	/* IPV4 | IPV6: dst + protocol. */
-	if (!k->is_v6) {
-		memcpy(&r->ip4.hdr.dst_addr, k->dst_ip, 4);
-		r->ip4.hdr.next_proto_id = k->ip_proto;
-		r->ip4_mask.hdr.dst_addr = RTE_BE32(0xffffffff);
-		r->ip4_mask.hdr.next_proto_id = 0xff;
-		r->items[n++] = (struct rte_flow_item){
-			RTE_FLOW_ITEM_TYPE_IPV4, &r->ip4, NULL, &r->ip4_mask};
-	} else {
-		memcpy(r->ip6.hdr.dst_addr, k->dst_ip, 16);
-		r->ip6.hdr.proto = k->ip_proto;
-		memset(r->ip6_mask.hdr.dst_addr, 0xff, 16);
-		r->ip6_mask.hdr.proto = 0xff;
-		r->items[n++] = (struct rte_flow_item){
-			RTE_FLOW_ITEM_TYPE_IPV6, &r->ip6, NULL, &r->ip6_mask};
-	}
-	/* VXLAN vni 0 (masked): not tunnelled. */
-	memset(r->vxlan_mask.vni, 0xff, 3);
-	r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_VXLAN,
-					       &r->vxlan, NULL, &r->vxlan_mask};
-	r->items[n].type = RTE_FLOW_ITEM_TYPE_END;
-	r->count.id = count_id;
-	r->port.id = out_port;
-	r->actions[0] = (struct rte_flow_action){RTE_FLOW_ACTION_TYPE_COUNT,
-						 &r->count};
-	r->actions[1] = (struct rte_flow_action){RTE_FLOW_ACTION_TYPE_PORT_ID,
-						 &r->port};
-	r->actions[2].type = RTE_FLOW_ACTION_TYPE_END;
-	return 0;
+	f = &vs->flows[idx];
+	f->sw_packets++;
+	f->sw_bytes += len;
+	f->last_seen = now;
+	return f;
 }
 
 /* ---------------------------------------------------- offload */
@@ -99,10 +82,10 @@ offload_one(struct vs_switch *vs, uint32_t idx)
 	struct vs_flow *f = &vs->flows[idx];
 	struct rte_flow_error ferr = {0};
 	struct vs_flow_key key;
+	struct vs_acts acts;
 	struct rte_flow *rule;
 	struct vs_rule r;
 	char reason[sizeof(f->reason)] = "";
-	uint16_t out;
 	int rc;
 
 	rte_spinlock_lock(&vs->lock);
@@ -111,10 +94,10 @@ offload_one(struct vs_switch *vs, uint32_t idx)
 		return 0; /* deleted (or re-used) since it was queued */
 	}
 	key = f->key;
-	out = f->out_port;
+	acts = f->acts;
 	rte_spinlock_unlock(&vs->lock);
 
-	rc = vs_rule_build(&key, out, idx, &r, reason, sizeof(reason));
+	rc = vs_rule_build(&key, &acts, idx, &r, reason, sizeof(reason));
 	rule = rc != 0 ? NULL : rte_flow_create(key.in_port, &r.attr, r.items,
 						r.actions, &ferr);
 	if (rc == 0 && rule == NULL)
@@ -123,7 +106,8 @@ offload_one(struct vs_switch *vs, uint32_t idx)
 			 strerror(rte_errno));
 	rte_spinlock_lock(&vs->lock);
 	if (f->used && f->where == VS_FLOW_PENDING &&
-	    memcmp(&f->key, &key, sizeof(key)) == 0) {
+	    memcmp(&f->key, &key, sizeof(key)) == 0 &&
+	    memcmp(&f->acts, &acts, sizeof(acts)) == 0) {
 		f->where = rule != NULL ? VS_FLOW_NIC : VS_FLOW_REFUSED;
 		f->rule = rule;
 		strcpy(f->reason, reason);
@@ -229,7 +213,7 @@ vs_aging_run(struct vs_switch *vs)
 }
 
 void
-vs_flows_flush(struct vs_switch *vs, uint16_t port_id)
+vs_flows_flush(struct vs_switch *vs)
 {
 	for (uint32_t i = 0; i < VS_MAX_FLOWS; i++) {
 		struct vs_flow *f = &vs->flows[i];
@@ -237,13 +221,55 @@ vs_flows_flush(struct vs_switch *vs, uint16_t port_id)
 		uint16_t port = f->key.in_port;
 
 		rte_spinlock_lock(&vs->lock);
-		if (f->used && (port_id == UINT16_MAX || port == port_id ||
-				f->out_port == port_id))
+		if (f->used)
 			rule = flow_unlink(vs, i);
 		rte_spinlock_unlock(&vs->lock);
 		if (rule != NULL)
 			rte_flow_destroy(port, rule, NULL);
 	}
+}
+
+/* ---------------------------------------------------- revalidation */
+
+unsigned int
+vs_revalidate(struct vs_switch *vs)
+{
+	unsigned int removed = 0;
+	uint64_t gen;
+
+	pthread_mutex_lock(&vs->flow_mtx);
+	rte_spinlock_lock(&vs->lock);
+	gen = vs->gen;
+	rte_spinlock_unlock(&vs->lock);
+	if (gen == vs->reval_gen) {
+		pthread_mutex_unlock(&vs->flow_mtx);
+		return 0;
+	}
+	for (uint32_t i = 0; i < VS_MAX_FLOWS; i++) {
+		struct vs_flow *f = &vs->flows[i];
+		struct rte_flow *rule = NULL;
+		struct vs_xlate_out x;
+		uint16_t port = f->key.in_port;
+
+		if (!f->used) /* only this thread clears used */
+			continue;
+		rte_spinlock_lock(&vs->lock);
+		/* Removed, not updated in place: the next packet takes the
+		 * slow path and installs what the model says now, and a rule
+		 * never forwards by a decision the model no longer makes. */
+		if (vs_xlate(vs, &f->key, &x) != VS_V_FLOW ||
+		    memcmp(&x.acts, &f->acts, sizeof(x.acts)) != 0) {
+			rule = flow_unlink(vs, i);
+			removed++;
+		}
+		rte_spinlock_unlock(&vs->lock);
+		if (rule != NULL)
+			rte_flow_destroy(port, rule, NULL);
+	}
+	vs->reval_gen = gen;
+	vs->revalidated += removed;
+	pthread_mutex_unlock(&vs->flow_mtx);
+	return removed;
 }
 
 /* ---------------------------------------------------- dump (V-8) */
@@ -260,6 +286,7 @@ flow_match_json(const struct vs_flow_key *k)
 {
 	char src[RTE_ETHER_ADDR_FMT_SIZE], dst[RTE_ETHER_ADDR_FMT_SIZE];
 	char ip[INET6_ADDRSTRLEN] = "", type[8];
+	json_t *m;
 
 	rte_ether_format_addr(src, sizeof(src), &k->src);
 	rte_ether_format_addr(dst, sizeof(dst), &k->dst);
@@ -268,11 +295,55 @@ flow_match_json(const struct vs_flow_key *k)
 	    k->eth_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
 		inet_ntop(k->is_v6 ? AF_INET6 : AF_INET, k->dst_ip, ip,
 			  sizeof(ip));
-	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:s, s:i}",
+	m = json_pack("{s:i, s:s, s:s, s:s, s:i, s:s, s:i}",
 		"in_port", (int)k->in_port, "eth_src", src, "eth_dst", dst,
 		"eth_type", type,
 		"vlan_tci", (int)rte_be_to_cpu_16(k->vlan_tci), "ip_dst", ip,
 		"ip_proto", (int)k->ip_proto);
+	if (k->vni != 0)
+		json_object_set_new(m, "vni", json_integer(k->vni));
+	return m;
+}
+
+/* The actions in the template's terms (V-8). */
+static json_t *
+flow_acts_json(const struct vs_acts *a)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[INET_ADDRSTRLEN];
+	json_t *o = json_pack("{s:s, s:b}", "template", vs_tpl_name(a->tpl),
+			      "count", 1);
+
+	if (a->tpl == VS_TPL_L2_DECAP || a->tpl == VS_TPL_L3_DECAP)
+		json_object_set_new(o, "vxlan_decap", json_true());
+	if (a->tpl == VS_TPL_L3 || a->tpl == VS_TPL_L3_ENCAP ||
+	    a->tpl == VS_TPL_L3_DECAP) {
+		rte_ether_format_addr(mac, sizeof(mac), &a->mac_src);
+		json_object_set_new(o, "set_mac_src", json_string(mac));
+		rte_ether_format_addr(mac, sizeof(mac), &a->mac_dst);
+		json_object_set_new(o, "set_mac_dst", json_string(mac));
+		json_object_set_new(o, "dec_ttl", json_true());
+	}
+	if (a->flags & (VS_A_SNAT | VS_A_DNAT))
+		json_object_set_new(o, (a->flags & VS_A_SNAT) ?
+				    "set_ipv4_src" : "set_ipv4_dst",
+				    json_string(inet_ntop(AF_INET, &a->nat_ip,
+							  ip, sizeof(ip))));
+	if (a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP) {
+		char sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
+		char smac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		rte_ether_format_addr(smac, sizeof(smac), &a->o_src);
+		rte_ether_format_addr(mac, sizeof(mac), &a->o_dst);
+		json_object_set_new(o, "vxlan_encap", json_pack(
+			"{s:i, s:s, s:s, s:s, s:s}", "vni", (int)a->vni,
+			"eth_src", smac, "eth_dst", mac,
+			"ip_src", inet_ntop(AF_INET, &a->o_sip, sip,
+					    sizeof(sip)),
+			"ip_dst", inet_ntop(AF_INET, &a->o_dip, dip,
+					    sizeof(dip))));
+	}
+	json_object_set_new(o, "port_id", json_integer(a->out_port));
+	return o;
 }
 
 json_t *
@@ -301,9 +372,9 @@ vs_flows_to_json(struct vs_switch *vs)
 		c = *f;
 		rte_spinlock_unlock(&vs->lock);
 		json_array_append_new(out, json_pack(
-			"{s:i, s:o, s:{s:b, s:i}, s:s, s:s, s:{s:I, s:I, s:I, "
+			"{s:i, s:o, s:o, s:s, s:s, s:{s:I, s:I, s:I, "
 			"s:I}}", "id", (int)i, "match", flow_match_json(&c.key),
-			"actions", "count", 1, "port_id", (int)c.out_port,
+			"actions", flow_acts_json(&c.acts),
 			"where", where_names[c.where], "reason", c.reason,
 			"counters", "sw_packets", (json_int_t)c.sw_packets,
 			"sw_bytes", (json_int_t)c.sw_bytes,

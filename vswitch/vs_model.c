@@ -3,9 +3,18 @@
  */
 
 /*
- * The vSwitch's logical model (V-1 subset): networks and VM ports, their
- * validation and their JSON form (vs.h). Every change takes vs->lock so
- * the datapath sees either the old or the new model, never half of it.
+ * The vSwitch's logical model (V-1): routers, networks, VM ports, remote
+ * ports, floating IPs and the local VTEP (vs.h).
+ *
+ * Each kind is one row of kinds[]: its fields (name, type, required) and
+ * three small functions (add, del, list). vs_obj_add() checks the request
+ * against the field table — unknown or missing parameters, types, value
+ * syntax — so every kind gets the same field-naming errors, then calls the
+ * kind's add under vs->lock for the checks that need the model (references,
+ * conflicts). The RPC methods, the config file and nicflowctl all follow
+ * this table. Every change bumps vs->gen and revalidates the flows before
+ * returning, so a config change is in force (in software and in the NIC)
+ * when its RPC answers.
  */
 
 #include <arpa/inet.h>
@@ -14,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
@@ -26,6 +36,9 @@
 #include "vs.h"
 
 #define VS_VNI_MAX 0xffffff
+#define MAX_FIELDS 8
+
+/* ---------------------------------------------------- switch */
 
 struct vs_switch *
 vs_switch_create(const char *nic, struct rte_mempool *pool)
@@ -36,9 +49,15 @@ vs_switch_create(const char *nic, struct rte_mempool *pool)
 		.hash_func = rte_jhash,
 		.socket_id = SOCKET_ID_ANY,
 	};
-	struct vs_switch *vs = rte_zmalloc("vs_switch", sizeof(*vs), 0);
+	struct vs_switch *vs;
 	char name[RTE_HASH_NAMESIZE];
+	uint16_t uplink;
 
+	if (rte_eth_dev_get_port_by_name(nic, &uplink) != 0) {
+		rte_errno = ENODEV;
+		return NULL;
+	}
+	vs = rte_zmalloc("vs_switch", sizeof(*vs), 0);
 	if (vs == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
@@ -46,6 +65,8 @@ vs_switch_create(const char *nic, struct rte_mempool *pool)
 	rte_spinlock_init(&vs->lock);
 	pthread_mutex_init(&vs->flow_mtx, NULL);
 	strlcpy(vs->nic, nic, sizeof(vs->nic));
+	vs->uplink = uplink;
+	rte_eth_macaddr_get(uplink, &vs->uplink_mac);
 	vs->idle_timeout = VS_IDLE_TIMEOUT_S;
 	vs->pool = pool;
 	snprintf(name, sizeof(name), "vs_flows_%p", (void *)vs);
@@ -73,7 +94,7 @@ vs_switch_destroy(struct vs_switch *vs)
 		return;
 	if (vs->flows != NULL) {
 		pthread_mutex_lock(&vs->flow_mtx);
-		vs_flows_flush(vs, UINT16_MAX);
+		vs_flows_flush(vs);
 		pthread_mutex_unlock(&vs->flow_mtx);
 	}
 	rte_hash_free(vs->flow_hash);
@@ -85,23 +106,182 @@ vs_switch_destroy(struct vs_switch *vs)
 
 /* ---------------------------------------------------- lookups */
 
+#define FIND(arr, n, cond) do {                                         \
+	for (int i_ = 0; i_ < (n); i_++) {                              \
+		const __typeof__((arr)[0]) *o = &(arr)[i_];             \
+		if (o->used && (cond))                                  \
+			return i_;                                      \
+	}                                                               \
+	return -1;                                                      \
+} while (0)
+
+static int
+router_find(const struct vs_switch *vs, const char *name)
+{
+	FIND(vs->routers, VS_MAX_ROUTERS, strcmp(o->name, name) == 0);
+}
+
 static int
 net_find(const struct vs_switch *vs, const char *name)
 {
-	for (int i = 0; i < VS_MAX_NETWORKS; i++)
-		if (vs->nets[i].used && strcmp(vs->nets[i].name, name) == 0)
-			return i;
-	return -1;
+	FIND(vs->nets, VS_MAX_NETWORKS, strcmp(o->name, name) == 0);
 }
 
 static int
 port_find(const struct vs_switch *vs, const char *name)
 {
-	for (int i = 0; i < VS_MAX_PORTS; i++)
-		if (vs->ports[i].used && strcmp(vs->ports[i].name, name) == 0)
-			return i;
-	return -1;
+	FIND(vs->ports, VS_MAX_PORTS, strcmp(o->name, name) == 0);
 }
+
+static int
+remote_find(const struct vs_switch *vs, const char *name)
+{
+	FIND(vs->remotes, VS_MAX_REMOTES, strcmp(o->name, name) == 0);
+}
+
+int
+vs_port_by_id(const struct vs_switch *vs, uint16_t port_id)
+{
+	FIND(vs->ports, VS_MAX_PORTS, o->port_id == port_id);
+}
+
+int
+vs_port_by_mac(const struct vs_switch *vs, int net,
+	       const struct rte_ether_addr *mac)
+{
+	FIND(vs->ports, VS_MAX_PORTS,
+	     o->net == net && rte_is_same_ether_addr(&o->mac, mac));
+}
+
+int
+vs_port_by_ip(const struct vs_switch *vs, int net, uint32_t ip)
+{
+	FIND(vs->ports, VS_MAX_PORTS, o->net == net && o->ipv4 == ip);
+}
+
+int
+vs_remote_by_mac(const struct vs_switch *vs, int net,
+		 const struct rte_ether_addr *mac)
+{
+	FIND(vs->remotes, VS_MAX_REMOTES,
+	     o->net == net && rte_is_same_ether_addr(&o->mac, mac));
+}
+
+int
+vs_remote_by_ip(const struct vs_switch *vs, int net, uint32_t ip)
+{
+	FIND(vs->remotes, VS_MAX_REMOTES, o->net == net && o->ipv4 == ip);
+}
+
+int
+vs_net_by_vni(const struct vs_switch *vs, uint32_t vni)
+{
+	FIND(vs->nets, VS_MAX_NETWORKS, o->vni == vni);
+}
+
+int
+vs_router_by_vni(const struct vs_switch *vs, uint32_t vni)
+{
+	FIND(vs->routers, VS_MAX_ROUTERS, o->vni != 0 && o->vni == vni);
+}
+
+static bool
+in_subnet(uint32_t ip, uint32_t prefix, uint8_t plen)
+{
+	uint32_t m = plen == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - plen));
+
+	return (ip & m) == prefix;
+}
+
+int
+vs_net_by_subnet(const struct vs_switch *vs, int r, uint32_t ip)
+{
+	FIND(vs->nets, VS_MAX_NETWORKS,
+	     o->router == r && in_subnet(ip, o->prefix, o->plen));
+}
+
+int
+vs_fip_by_ip(const struct vs_switch *vs, uint32_t ip)
+{
+	FIND(vs->fips, VS_MAX_FIPS, o->fip == ip);
+}
+
+int
+vs_fip_by_port(const struct vs_switch *vs, int port)
+{
+	FIND(vs->fips, VS_MAX_FIPS, o->port == port);
+}
+
+int
+vs_neigh_get(struct vs_switch *vs, uint32_t ip)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < VS_MAX_NEIGH; i++) {
+		if (vs->neigh[i].used && vs->neigh[i].ip == ip)
+			return i;
+		if (!vs->neigh[i].used && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		memset(&vs->neigh[free_slot], 0, sizeof(vs->neigh[0]));
+		vs->neigh[free_slot].used = true;
+		vs->neigh[free_slot].ip = ip;
+	}
+	return free_slot;
+}
+
+void
+vs_neigh_learn(struct vs_switch *vs, uint32_t ip,
+	       const struct rte_ether_addr *mac)
+{
+	struct vs_neigh *n;
+
+	/* Only addresses we asked for, or VTEPs of remote ports: the uplink
+	 * hears every ARP of the underlay. */
+	for (int i = 0; i < VS_MAX_NEIGH; i++) {
+		n = &vs->neigh[i];
+		if (!n->used || n->ip != ip)
+			continue;
+		if (!n->resolved || !rte_is_same_ether_addr(&n->mac, mac)) {
+			n->mac = *mac;
+			n->resolved = true;
+			vs->gen++;
+		}
+		return;
+	}
+}
+
+/* ---------------------------------------------------- field table */
+
+enum ftype { F_NAME, F_STR, F_UINT, F_MAC, F_IPV4, F_CIDR, F_BOOL };
+
+struct field {
+	const char *key;
+	enum ftype type;
+	bool required;
+	uint32_t max;    /* F_UINT: largest value */
+};
+
+struct fval {
+	bool set;
+	const char *s;   /* F_NAME, F_STR */
+	uint32_t u;      /* F_UINT, F_IPV4 (network order), F_BOOL */
+	uint8_t plen;    /* F_CIDR: u is the prefix */
+	struct rte_ether_addr mac;
+};
+
+struct kind {
+	const char *name;
+	const char *plural;   /* the config file's section */
+	const char *key;      /* the field that names an object (del) */
+	struct field fields[MAX_FIELDS];
+	int (*add)(struct vs_switch *vs, const struct fval *v, char *err,
+		   size_t errlen);
+	int (*del)(struct vs_switch *vs, const struct fval *key, char *err,
+		   size_t errlen);
+	void (*list)(const struct vs_switch *vs, json_t *out);
+};
 
 /* Names: 1..31 of [A-Za-z0-9_.-]. */
 static int
@@ -119,71 +299,342 @@ name_check(const char *what, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
-/* ---------------------------------------------------- networks */
-
-int
-vs_network_add(struct vs_switch *vs, const char *name, uint32_t vni,
-	       char *err, size_t errlen)
+static int
+cidr_parse(const char *s, uint32_t *prefix, uint8_t *plen)
 {
-	int rc = name_check("name", name, err, errlen), slot = -1;
+	char buf[32], *slash, *end;
+	struct in_addr a;
+	unsigned long l;
 
-	if (rc != 0)
-		return rc;
-	if (vni > VS_VNI_MAX) {
-		snprintf(err, errlen, "vni: %u is out of range 0..%u", vni,
-			 VS_VNI_MAX);
-		return -EINVAL;
-	}
-	rte_spinlock_lock(&vs->lock);
-	for (int i = 0; i < VS_MAX_NETWORKS; i++) {
-		if (vs->nets[i].used && vs->nets[i].vni == vni && rc == 0) {
-			snprintf(err, errlen, "vni: %u is already network '%s'",
-				 vni, vs->nets[i].name);
-			rc = -EEXIST;
-		}
-		if (!vs->nets[i].used && slot < 0)
-			slot = i;
-	}
-	if (net_find(vs, name) >= 0) {
-		snprintf(err, errlen, "network '%s' already exists", name);
-		rc = -EEXIST;
-	} else if (rc == 0 && slot < 0) {
-		snprintf(err, errlen, "too many networks (at most %d)",
-			 VS_MAX_NETWORKS);
-		rc = -ENOSPC;
-	}
-	if (rc == 0) {
-		vs->nets[slot].used = true;
-		vs->nets[slot].vni = vni;
-		strlcpy(vs->nets[slot].name, name, VS_NAME_MAX);
-	}
-	rte_spinlock_unlock(&vs->lock);
-	return rc;
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
+		return -1;
+	slash = strchr(buf, '/');
+	if (slash == NULL)
+		return -1;
+	*slash = '\0';
+	l = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || slash[1] == '\0' || l > 32 ||
+	    inet_pton(AF_INET, buf, &a) != 1)
+		return -1;
+	*plen = (uint8_t)l;
+	*prefix = a.s_addr;
+	return in_subnet(a.s_addr, a.s_addr, *plen) ? 0 : -2;
 }
 
-int
-vs_network_del(struct vs_switch *vs, const char *name, char *err,
-	       size_t errlen)
+/* One field's value; v->set on success. */
+static int
+field_parse(const struct field *f, json_t *j, struct fval *v, char *err,
+	    size_t errlen)
 {
-	int rc = 0, n;
+	const char *s = json_string_value(j);
+	struct in_addr a;
+	int rc;
 
-	rte_spinlock_lock(&vs->lock);
-	n = net_find(vs, name);
-	if (n < 0) {
-		snprintf(err, errlen, "network '%s' does not exist", name);
-		rc = -ENOENT;
+	if (f->type == F_UINT || f->type == F_BOOL) {
+		if (!json_is_integer(j) || json_integer_value(j) < 0 ||
+		    json_integer_value(j) > UINT32_MAX) {
+			snprintf(err, errlen, "%s: must be a non-negative "
+				 "integer", f->key);
+			return -EINVAL;
+		}
+		v->u = (uint32_t)json_integer_value(j);
+		if (v->u > (f->type == F_BOOL ? 1 : f->max)) {
+			snprintf(err, errlen, "%s: %u is out of range 0..%u",
+				 f->key, v->u, f->type == F_BOOL ? 1 : f->max);
+			return -EINVAL;
+		}
+		v->set = true;
+		return 0;
 	}
-	for (int i = 0; rc == 0 && i < VS_MAX_PORTS; i++) {
-		if (vs->ports[i].used && vs->ports[i].net == n) {
-			snprintf(err, errlen, "network '%s' still has port '%s'",
-				 name, vs->ports[i].name);
-			rc = -EBUSY;
+	if (s == NULL) {
+		snprintf(err, errlen, "%s: must be a string", f->key);
+		return -EINVAL;
+	}
+	v->s = s;
+	switch (f->type) {
+	case F_NAME:
+		rc = name_check(f->key, s, err, errlen);
+		if (rc != 0)
+			return rc;
+		break;
+	case F_MAC:
+		if (rte_ether_unformat_addr(s, &v->mac) != 0 ||
+		    !rte_is_unicast_ether_addr(&v->mac) ||
+		    rte_is_zero_ether_addr(&v->mac)) {
+			snprintf(err, errlen, "%s: '%s' is not a unicast MAC "
+				 "address", f->key, s);
+			return -EINVAL;
+		}
+		break;
+	case F_IPV4:
+		if (inet_pton(AF_INET, s, &a) != 1) {
+			snprintf(err, errlen, "%s: '%s' is not an IPv4 address",
+				 f->key, s);
+			return -EINVAL;
+		}
+		v->u = a.s_addr;
+		break;
+	case F_CIDR:
+		rc = cidr_parse(s, &v->u, &v->plen);
+		if (rc != 0) {
+			snprintf(err, errlen, rc == -2 ?
+				 "%s: '%s' has host bits set" :
+				 "%s: '%s' is not an IPv4 prefix (a.b.c.d/len)",
+				 f->key, s);
+			return -EINVAL;
+		}
+		break;
+	default:
+		break;
+	}
+	v->set = true;
+	return 0;
+}
+
+static int
+params_parse(const struct kind *k, json_t *params, struct fval *v,
+	     bool key_only, char *err, size_t errlen)
+{
+	const char *key;
+	json_t *j;
+	int i, rc;
+
+	memset(v, 0, sizeof(*v) * MAX_FIELDS);
+	if (params == NULL || !json_is_object(params)) {
+		snprintf(err, errlen, "params: must be an object");
+		return -EINVAL;
+	}
+	json_object_foreach(params, key, j) {
+		for (i = 0; i < MAX_FIELDS && k->fields[i].key != NULL; i++)
+			if (strcmp(k->fields[i].key, key) == 0 &&
+			    (!key_only || strcmp(key, k->key) == 0))
+				break;
+		if (i == MAX_FIELDS || k->fields[i].key == NULL) {
+			snprintf(err, errlen, "%s: unknown parameter", key);
+			return -EINVAL;
 		}
 	}
-	if (rc == 0)
-		memset(&vs->nets[n], 0, sizeof(vs->nets[n]));
-	rte_spinlock_unlock(&vs->lock);
-	return rc;
+	for (i = 0; i < MAX_FIELDS && k->fields[i].key != NULL; i++) {
+		const struct field *f = &k->fields[i];
+
+		if (key_only && strcmp(f->key, k->key) != 0)
+			continue;
+		j = json_object_get(params, f->key);
+		if (j == NULL) {
+			if (f->required || key_only) {
+				snprintf(err, errlen, "%s: missing", f->key);
+				return -EINVAL;
+			}
+			continue;
+		}
+		rc = field_parse(f, j, &v[i], err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+field_idx(const struct kind *k, const char *key)
+{
+	for (int i = 0; i < MAX_FIELDS && k->fields[i].key != NULL; i++)
+		if (strcmp(k->fields[i].key, key) == 0)
+			return i;
+	return 0;
+}
+
+#define ERR(code, ...) (snprintf(err, errlen, __VA_ARGS__), -(code))
+
+static char *
+ip_str(uint32_t ip, char *buf)
+{
+	return (char *)inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+static char *
+mac_str(const struct rte_ether_addr *mac, char *buf)
+{
+	rte_ether_format_addr(buf, RTE_ETHER_ADDR_FMT_SIZE, mac);
+	return buf;
+}
+
+/* Is the VNI taken by a network or a router's L3 VNI? */
+static int
+vni_check(const struct vs_switch *vs, uint32_t vni, char *err, size_t errlen)
+{
+	int n = vs_net_by_vni(vs, vni), r = vs_router_by_vni(vs, vni);
+
+	if (n >= 0)
+		return ERR(EEXIST, "vni: %u is already network '%s'", vni,
+			   vs->nets[n].name);
+	if (r >= 0)
+		return ERR(EEXIST, "vni: %u is already router '%s'", vni,
+			   vs->routers[r].name);
+	return 0;
+}
+
+/* ---------------------------------------------------- routers */
+
+static int
+router_add(struct vs_switch *vs, const struct fval *v, char *err,
+	   size_t errlen)
+{
+	int slot = -1, rc;
+
+	if (router_find(vs, v[0].s) >= 0)
+		return ERR(EEXIST, "router '%s' already exists", v[0].s);
+	if (v[2].set && v[2].u != 0 && (rc = vni_check(vs, v[2].u, err,
+						       errlen)) != 0)
+		return rc;
+	for (int i = 0; i < VS_MAX_ROUTERS && slot < 0; i++)
+		if (!vs->routers[i].used)
+			slot = i;
+	if (slot < 0)
+		return ERR(ENOSPC, "too many routers (at most %d)",
+			   VS_MAX_ROUTERS);
+	vs->routers[slot] = (struct vs_router){.used = true, .mac = v[1].mac,
+					       .vni = v[2].u};
+	strlcpy(vs->routers[slot].name, v[0].s, VS_NAME_MAX);
+	return 0;
+}
+
+static int
+router_del(struct vs_switch *vs, const struct fval *key, char *err,
+	   size_t errlen)
+{
+	int r = router_find(vs, key->s);
+
+	if (r < 0)
+		return ERR(ENOENT, "router '%s' does not exist", key->s);
+	for (int i = 0; i < VS_MAX_NETWORKS; i++)
+		if (vs->nets[i].used && vs->nets[i].router == r)
+			return ERR(EBUSY, "router '%s' still has network '%s'",
+				   key->s, vs->nets[i].name);
+	memset(&vs->routers[r], 0, sizeof(vs->routers[r]));
+	return 0;
+}
+
+static void
+router_list(const struct vs_switch *vs, json_t *out)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	for (int i = 0; i < VS_MAX_ROUTERS; i++) {
+		const struct vs_router *r = &vs->routers[i];
+
+		if (r->used)
+			json_array_append_new(out, json_pack("{s:s, s:s, s:i}",
+				"name", r->name, "mac", mac_str(&r->mac, mac),
+				"vni", (int)r->vni));
+	}
+}
+
+/* ---------------------------------------------------- networks */
+
+/* fields: name vni router cidr gateway external */
+static int
+network_add(struct vs_switch *vs, const struct fval *v, char *err,
+	    size_t errlen)
+{
+	struct vs_network n = {.used = true, .vni = v[1].u, .router = -1};
+	int slot = -1, rc;
+
+	if (net_find(vs, v[0].s) >= 0)
+		return ERR(EEXIST, "network '%s' already exists", v[0].s);
+	rc = vni_check(vs, v[1].u, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (v[2].set) {
+		n.router = router_find(vs, v[2].s);
+		if (n.router < 0)
+			return ERR(ENOENT, "router: unknown router '%s'",
+				   v[2].s);
+		if (!v[3].set)
+			return ERR(EINVAL, "cidr: missing (a network on a "
+				   "router needs its subnet)");
+		if (!v[4].set)
+			return ERR(EINVAL, "gateway: missing (a network on a "
+				   "router needs its gateway address)");
+		if (!in_subnet(v[4].u, v[3].u, v[3].plen))
+			return ERR(EINVAL, "gateway: %s is not in %s", v[4].s,
+				   v[3].s);
+		for (int i = 0; i < VS_MAX_NETWORKS; i++) {
+			const struct vs_network *o = &vs->nets[i];
+			uint8_t pl = RTE_MIN(o->plen, v[3].plen);
+
+			if (o->used && o->router == n.router &&
+			    in_subnet(o->prefix, v[3].u & (pl == 0 ? 0 :
+				rte_cpu_to_be_32(~0u << (32 - pl))), pl))
+				return ERR(EEXIST, "cidr: %s overlaps network "
+					   "'%s' on router '%s'", v[3].s,
+					   o->name, v[2].s);
+		}
+		n.prefix = v[3].u;
+		n.plen = v[3].plen;
+		n.gateway = v[4].u;
+		n.external = v[5].u != 0;
+	} else if (v[3].set || v[4].set || v[5].set) {
+		return ERR(EINVAL, "%s: needs router", v[3].set ? "cidr" :
+			   v[4].set ? "gateway" : "external");
+	}
+	for (int i = 0; i < VS_MAX_NETWORKS && slot < 0; i++)
+		if (!vs->nets[i].used)
+			slot = i;
+	if (slot < 0)
+		return ERR(ENOSPC, "too many networks (at most %d)",
+			   VS_MAX_NETWORKS);
+	strlcpy(n.name, v[0].s, VS_NAME_MAX);
+	vs->nets[slot] = n;
+	return 0;
+}
+
+static int
+network_del(struct vs_switch *vs, const struct fval *key, char *err,
+	    size_t errlen)
+{
+	int n = net_find(vs, key->s);
+
+	if (n < 0)
+		return ERR(ENOENT, "network '%s' does not exist", key->s);
+	for (int i = 0; i < VS_MAX_PORTS; i++)
+		if (vs->ports[i].used && vs->ports[i].net == n)
+			return ERR(EBUSY, "network '%s' still has port '%s'",
+				   key->s, vs->ports[i].name);
+	for (int i = 0; i < VS_MAX_REMOTES; i++)
+		if (vs->remotes[i].used && vs->remotes[i].net == n)
+			return ERR(EBUSY, "network '%s' still has remote '%s'",
+				   key->s, vs->remotes[i].name);
+	memset(&vs->nets[n], 0, sizeof(vs->nets[n]));
+	return 0;
+}
+
+static void
+network_list(const struct vs_switch *vs, json_t *out)
+{
+	char ip[INET_ADDRSTRLEN], cidr[24];
+
+	for (int i = 0; i < VS_MAX_NETWORKS; i++) {
+		const struct vs_network *n = &vs->nets[i];
+		json_t *o;
+
+		if (!n->used)
+			continue;
+		o = json_pack("{s:s, s:i}", "name", n->name, "vni",
+			      (int)n->vni);
+		if (n->router >= 0) {
+			snprintf(cidr, sizeof(cidr), "%s/%u",
+				 ip_str(n->prefix, ip), n->plen);
+			json_object_set_new(o, "router", json_string(
+				vs->routers[n->router].name));
+			json_object_set_new(o, "cidr", json_string(cidr));
+			json_object_set_new(o, "gateway", json_string(
+				ip_str(n->gateway, ip)));
+			if (n->external)
+				json_object_set_new(o, "external",
+						    json_integer(1));
+		}
+		json_array_append_new(out, o);
+	}
 }
 
 /* ---------------------------------------------------- ports */
@@ -201,151 +652,400 @@ rep_resolve(const struct vs_switch *vs, const char *rep, char *name,
 	else
 		strlcpy(name, rep, size);
 	if (strstr(name, "_representor_") == NULL ||
-	    rte_eth_dev_get_port_by_name(name, port_id) != 0) {
-		snprintf(err, errlen, "rep: no representor '%s' on %s", rep,
-			 vs->nic);
-		return -ENODEV;
-	}
+	    rte_eth_dev_get_port_by_name(name, port_id) != 0)
+		return ERR(ENODEV, "rep: no representor '%s' on %s", rep,
+			   vs->nic);
+	return 0;
+}
+
+/* A MAC or IP already used in network net by a port or remote? */
+static int
+addr_conflict(const struct vs_switch *vs, int net,
+	      const struct rte_ether_addr *mac, uint32_t ip, char *err,
+	      size_t errlen)
+{
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+	int p = vs_port_by_mac(vs, net, mac), r = vs_remote_by_mac(vs, net,
+								     mac);
+
+	if (p >= 0 || r >= 0)
+		return ERR(EEXIST, "mac: %s is already %s '%s'",
+			   mac_str(mac, buf), p >= 0 ? "port" : "remote",
+			   p >= 0 ? vs->ports[p].name : vs->remotes[r].name);
+	p = vs_port_by_ip(vs, net, ip);
+	r = vs_remote_by_ip(vs, net, ip);
+	if (p >= 0 || r >= 0)
+		return ERR(EEXIST, "ipv4: %s is already %s '%s'",
+			   ip_str(ip, buf), p >= 0 ? "port" : "remote",
+			   p >= 0 ? vs->ports[p].name : vs->remotes[r].name);
+	if (vs->nets[net].router >= 0 &&
+	    !in_subnet(ip, vs->nets[net].prefix, vs->nets[net].plen))
+		return ERR(EINVAL, "ipv4: %s is not in network '%s''s subnet",
+			   ip_str(ip, buf), vs->nets[net].name);
+	return 0;
+}
+
+/* fields: name rep mac ipv4 network mtu */
+static int
+port_add(struct vs_switch *vs, const struct fval *v, char *err,
+	 size_t errlen)
+{
+	struct vs_port np = {.used = true, .mac = v[2].mac, .ipv4 = v[3].u,
+			     .mtu = (uint16_t)v[5].u};
+	int slot = -1, rc;
+
+	strlcpy(np.name, v[0].s, sizeof(np.name));
+	rc = rep_resolve(vs, v[1].s, np.rep, sizeof(np.rep), &np.port_id, err,
+			 errlen);
+	if (rc != 0)
+		return rc;
+	np.net = net_find(vs, v[4].s);
+	if (np.net < 0)
+		return ERR(ENOENT, "network: unknown network '%s'", v[4].s);
+	if (port_find(vs, np.name) >= 0)
+		return ERR(EEXIST, "port '%s' already exists", np.name);
+	rc = vs_port_by_id(vs, np.port_id);
+	if (rc >= 0)
+		return ERR(EEXIST, "rep: %s is already port '%s'", np.rep,
+			   vs->ports[rc].name);
+	rc = addr_conflict(vs, np.net, &np.mac, np.ipv4, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (np.mtu != 0 && np.mtu < RTE_ETHER_MIN_MTU)
+		return ERR(EINVAL, "mtu: %u is below %u", np.mtu,
+			   RTE_ETHER_MIN_MTU);
+	for (int i = 0; slot < 0 && i < VS_MAX_PORTS; i++)
+		if (!vs->ports[i].used)
+			slot = i;
+	if (slot < 0)
+		return ERR(ENOSPC, "too many ports (at most %d)", VS_MAX_PORTS);
+	/* The representor's MTU is what N-15 compares with the uplink's
+	 * when an encap rule is created; the snic applies it at once. */
+	if (np.mtu != 0 && (rc = rte_eth_dev_set_mtu(np.port_id, np.mtu)) != 0)
+		return ERR(-rc, "mtu: %s refused %u: %s", np.rep, np.mtu,
+			   strerror(-rc));
+	vs->ports[slot] = np;
 	return 0;
 }
 
 static int
-port_conflict(const struct vs_switch *vs, const struct vs_port *np,
-	      char *err, size_t errlen)
+port_del(struct vs_switch *vs, const struct fval *key, char *err,
+	 size_t errlen)
 {
-	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+	int p = port_find(vs, key->s), f;
+	char ip[INET_ADDRSTRLEN];
 
-	for (int i = 0; i < VS_MAX_PORTS; i++) {
-		const struct vs_port *p = &vs->ports[i];
-
-		if (!p->used)
-			continue;
-		if (strcmp(p->name, np->name) == 0) {
-			snprintf(err, errlen, "port '%s' already exists",
-				 np->name);
-			return -EEXIST;
-		}
-		if (p->port_id == np->port_id) {
-			snprintf(err, errlen, "rep: %s is already port '%s'",
-				 np->rep, p->name);
-			return -EEXIST;
-		}
-		if (p->net == np->net && rte_is_same_ether_addr(&p->mac,
-								&np->mac)) {
-			rte_ether_format_addr(buf, sizeof(buf), &np->mac);
-			snprintf(err, errlen, "mac: %s is already port '%s'",
-				 buf, p->name);
-			return -EEXIST;
-		}
-	}
+	if (p < 0)
+		return ERR(ENOENT, "port '%s' does not exist", key->s);
+	f = vs_fip_by_port(vs, p);
+	if (f >= 0)
+		return ERR(EBUSY, "port '%s' still has fip %s", key->s,
+			   ip_str(vs->fips[f].fip, ip));
+	memset(&vs->ports[p], 0, sizeof(vs->ports[p]));
 	return 0;
 }
 
-int
-vs_port_add(struct vs_switch *vs, const char *name, const char *rep,
-	    const char *mac, const char *ipv4, const char *network,
-	    char *err, size_t errlen)
+static void
+port_list(const struct vs_switch *vs, json_t *out)
 {
-	struct vs_port np = {.used = true};
-	struct in_addr a;
-	int rc = name_check("name", name, err, errlen), slot = -1;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[INET_ADDRSTRLEN];
 
+	for (int i = 0; i < VS_MAX_PORTS; i++) {
+		const struct vs_port *p = &vs->ports[i];
+		json_t *o;
+
+		if (!p->used)
+			continue;
+		o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "name",
+			      p->name, "rep", p->rep, "port_id",
+			      (int)p->port_id, "mac", mac_str(&p->mac, mac),
+			      "ipv4", ip_str(p->ipv4, ip), "network",
+			      vs->nets[p->net].name);
+		if (p->mtu != 0)
+			json_object_set_new(o, "mtu", json_integer(p->mtu));
+		json_array_append_new(out, o);
+	}
+}
+
+/* ---------------------------------------------------- remotes */
+
+/* fields: name network mac ipv4 vtep */
+static int
+remote_add(struct vs_switch *vs, const struct fval *v, char *err,
+	   size_t errlen)
+{
+	struct vs_remote r = {.used = true, .mac = v[2].mac, .ipv4 = v[3].u,
+			      .vtep = v[4].u};
+	int slot = -1, rc;
+
+	r.net = net_find(vs, v[1].s);
+	if (r.net < 0)
+		return ERR(ENOENT, "network: unknown network '%s'", v[1].s);
+	if (remote_find(vs, v[0].s) >= 0)
+		return ERR(EEXIST, "remote '%s' already exists", v[0].s);
+	rc = addr_conflict(vs, r.net, &r.mac, r.ipv4, err, errlen);
 	if (rc != 0)
 		return rc;
-	strlcpy(np.name, name, sizeof(np.name));
-	if (rte_ether_unformat_addr(mac, &np.mac) != 0 ||
-	    !rte_is_unicast_ether_addr(&np.mac) ||
-	    rte_is_zero_ether_addr(&np.mac)) {
-		snprintf(err, errlen, "mac: '%s' is not a unicast MAC address",
-			 mac);
-		return -EINVAL;
-	}
-	if (inet_pton(AF_INET, ipv4, &a) != 1) {
-		snprintf(err, errlen, "ipv4: '%s' is not an IPv4 address",
-			 ipv4);
-		return -EINVAL;
-	}
-	np.ipv4 = a.s_addr;
-	rc = rep_resolve(vs, rep, np.rep, sizeof(np.rep), &np.port_id, err,
-			 errlen);
-	if (rc != 0)
-		return rc;
-	rte_spinlock_lock(&vs->lock);
-	np.net = net_find(vs, network);
-	if (np.net < 0) {
-		snprintf(err, errlen, "network: unknown network '%s'",
-			 network);
-		rc = -ENOENT;
-	}
-	if (rc == 0)
-		rc = port_conflict(vs, &np, err, errlen);
-	for (int i = 0; rc == 0 && slot < 0 && i < VS_MAX_PORTS; i++)
-		if (!vs->ports[i].used)
+	if (r.vtep == vs->vtep)
+		return ERR(EINVAL, "vtep: %s is this node's VTEP", v[4].s);
+	for (int i = 0; slot < 0 && i < VS_MAX_REMOTES; i++)
+		if (!vs->remotes[i].used)
 			slot = i;
-	if (rc == 0 && slot < 0) {
-		snprintf(err, errlen, "too many ports (at most %d)",
-			 VS_MAX_PORTS);
-		rc = -ENOSPC;
+	if (slot < 0)
+		return ERR(ENOSPC, "too many remotes (at most %d)",
+			   VS_MAX_REMOTES);
+	strlcpy(r.name, v[0].s, sizeof(r.name));
+	vs->remotes[slot] = r;
+	/* Resolve the VTEP's MAC ahead of the first packet. */
+	vs_neigh_get(vs, r.vtep);
+	return 0;
+}
+
+static int
+remote_del(struct vs_switch *vs, const struct fval *key, char *err,
+	   size_t errlen)
+{
+	int r = remote_find(vs, key->s);
+
+	if (r < 0)
+		return ERR(ENOENT, "remote '%s' does not exist", key->s);
+	memset(&vs->remotes[r], 0, sizeof(vs->remotes[r]));
+	return 0;
+}
+
+static void
+remote_list(const struct vs_switch *vs, json_t *out)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[INET_ADDRSTRLEN],
+	     vt[INET_ADDRSTRLEN];
+
+	for (int i = 0; i < VS_MAX_REMOTES; i++) {
+		const struct vs_remote *r = &vs->remotes[i];
+
+		if (r->used)
+			json_array_append_new(out, json_pack(
+				"{s:s, s:s, s:s, s:s, s:s}", "name", r->name,
+				"network", vs->nets[r->net].name, "mac",
+				mac_str(&r->mac, mac), "ipv4",
+				ip_str(r->ipv4, ip), "vtep",
+				ip_str(r->vtep, vt)));
 	}
+}
+
+/* ---------------------------------------------------- floating IPs */
+
+/* fields: ip port */
+static int
+fip_add(struct vs_switch *vs, const struct fval *v, char *err, size_t errlen)
+{
+	int p = port_find(vs, v[1].s), slot = -1, r, n;
+
+	if (p < 0)
+		return ERR(ENOENT, "port: unknown port '%s'", v[1].s);
+	if (vs_fip_by_ip(vs, v[0].u) >= 0)
+		return ERR(EEXIST, "ip: fip %s already exists", v[0].s);
+	if (vs_fip_by_port(vs, p) >= 0)
+		return ERR(EEXIST, "port: '%s' already has a fip", v[1].s);
+	r = vs->nets[vs->ports[p].net].router;
+	if (r < 0)
+		return ERR(EINVAL, "port: '%s' is on network '%s', which has "
+			   "no router", v[1].s,
+			   vs->nets[vs->ports[p].net].name);
+	n = vs_net_by_subnet(vs, r, v[0].u);
+	if (n < 0 || !vs->nets[n].external)
+		return ERR(EINVAL, "ip: %s is in no external network of "
+			   "router '%s'", v[0].s, vs->routers[r].name);
+	if (vs_port_by_ip(vs, n, v[0].u) >= 0 ||
+	    vs_remote_by_ip(vs, n, v[0].u) >= 0 ||
+	    vs->nets[n].gateway == v[0].u)
+		return ERR(EEXIST, "ip: %s is already used in network '%s'",
+			   v[0].s, vs->nets[n].name);
+	for (int i = 0; slot < 0 && i < VS_MAX_FIPS; i++)
+		if (!vs->fips[i].used)
+			slot = i;
+	if (slot < 0)
+		return ERR(ENOSPC, "too many fips (at most %d)", VS_MAX_FIPS);
+	vs->fips[slot] = (struct vs_fip){.used = true, .fip = v[0].u,
+					 .port = p};
+	return 0;
+}
+
+static int
+fip_del(struct vs_switch *vs, const struct fval *key, char *err,
+	size_t errlen)
+{
+	int f = vs_fip_by_ip(vs, key->u);
+
+	if (f < 0)
+		return ERR(ENOENT, "fip %s does not exist", key->s);
+	memset(&vs->fips[f], 0, sizeof(vs->fips[f]));
+	return 0;
+}
+
+static void
+fip_list(const struct vs_switch *vs, json_t *out)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	for (int i = 0; i < VS_MAX_FIPS; i++)
+		if (vs->fips[i].used)
+			json_array_append_new(out, json_pack("{s:s, s:s}",
+				"ip", ip_str(vs->fips[i].fip, ip), "port",
+				vs->ports[vs->fips[i].port].name));
+}
+
+/* ---------------------------------------------------- VTEP */
+
+static int
+vtep_add(struct vs_switch *vs, const struct fval *v, char *err,
+	 size_t errlen)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	if (vs->vtep != 0)
+		return ERR(EEXIST, "vtep: already %s (delete it first)",
+			   ip_str(vs->vtep, ip));
+	if (v[0].u == 0)
+		return ERR(EINVAL, "ip: 0.0.0.0 is not a VTEP address");
+	vs->vtep = v[0].u;
+	return 0;
+}
+
+static int
+vtep_del(struct vs_switch *vs, const struct fval *key, char *err,
+	 size_t errlen)
+{
+	if (vs->vtep == 0 || vs->vtep != key->u)
+		return ERR(ENOENT, "vtep %s does not exist", key->s);
+	vs->vtep = 0;
+	return 0;
+}
+
+static void
+vtep_list(const struct vs_switch *vs, json_t *out)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	if (vs->vtep != 0)
+		json_array_append_new(out, json_pack("{s:s}", "ip",
+			ip_str(vs->vtep, ip)));
+}
+
+/* ---------------------------------------------------- kinds */
+
+static const struct kind kinds[] = {
+	{"router", "routers", "name", {
+		{"name", F_NAME, true, 0}, {"mac", F_MAC, true, 0},
+		{"vni", F_UINT, false, VS_VNI_MAX}},
+	 router_add, router_del, router_list},
+	{"network", "networks", "name", {
+		{"name", F_NAME, true, 0}, {"vni", F_UINT, true, VS_VNI_MAX},
+		{"router", F_STR, false, 0}, {"cidr", F_CIDR, false, 0},
+		{"gateway", F_IPV4, false, 0}, {"external", F_BOOL, false, 1}},
+	 network_add, network_del, network_list},
+	{"port", "ports", "name", {
+		{"name", F_NAME, true, 0}, {"rep", F_STR, true, 0},
+		{"mac", F_MAC, true, 0}, {"ipv4", F_IPV4, true, 0},
+		{"network", F_STR, true, 0}, {"mtu", F_UINT, false, 9600}},
+	 port_add, port_del, port_list},
+	{"remote", "remotes", "name", {
+		{"name", F_NAME, true, 0}, {"network", F_STR, true, 0},
+		{"mac", F_MAC, true, 0}, {"ipv4", F_IPV4, true, 0},
+		{"vtep", F_IPV4, true, 0}},
+	 remote_add, remote_del, remote_list},
+	{"fip", "fips", "ip", {
+		{"ip", F_IPV4, true, 0}, {"port", F_STR, true, 0}},
+	 fip_add, fip_del, fip_list},
+	{"vtep", "vteps", "ip", {{"ip", F_IPV4, true, 0}},
+	 vtep_add, vtep_del, vtep_list},
+};
+
+const char *const vs_kind_names[] = {
+	"router", "network", "port", "remote", "fip", "vtep", NULL,
+};
+
+static const struct kind *
+kind_find(const char *name, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < RTE_DIM(kinds); i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	snprintf(err, errlen, "kind: unknown object kind '%s'", name);
+	return NULL;
+}
+
+/* Apply a model change: on success the model generation moves and the
+ * flows are revalidated before the caller hears back. */
+static int
+obj_change(struct vs_switch *vs, const struct kind *k, const struct fval *v,
+	   bool add, char *err, size_t errlen)
+{
+	int rc;
+
+	rte_spinlock_lock(&vs->lock);
+	rc = add ? k->add(vs, v, err, errlen) :
+		   k->del(vs, &v[field_idx(k, k->key)], err, errlen);
 	if (rc == 0)
-		vs->ports[slot] = np;
+		vs->gen++;
 	rte_spinlock_unlock(&vs->lock);
+	if (rc == 0)
+		vs_revalidate(vs);
 	return rc;
 }
 
 int
-vs_port_del(struct vs_switch *vs, const char *name, char *err,
-	    size_t errlen)
+vs_obj_add(struct vs_switch *vs, const char *kind, json_t *params,
+	   char *err, size_t errlen)
 {
-	uint16_t port_id = UINT16_MAX;
-	int p;
+	const struct kind *k = kind_find(kind, err, errlen);
+	struct fval v[MAX_FIELDS];
+	int rc;
 
-	pthread_mutex_lock(&vs->flow_mtx);
-	rte_spinlock_lock(&vs->lock);
-	p = port_find(vs, name);
-	if (p >= 0) {
-		port_id = vs->ports[p].port_id;
-		memset(&vs->ports[p], 0, sizeof(vs->ports[p]));
-	}
-	rte_spinlock_unlock(&vs->lock);
-	if (p >= 0)
-		vs_flows_flush(vs, port_id);
-	pthread_mutex_unlock(&vs->flow_mtx);
-	if (p < 0) {
-		snprintf(err, errlen, "port '%s' does not exist", name);
-		return -ENOENT;
-	}
-	return 0;
+	if (k == NULL)
+		return -EINVAL;
+	rc = params_parse(k, params, v, false, err, errlen);
+	return rc != 0 ? rc : obj_change(vs, k, v, true, err, errlen);
 }
 
-/* ---------------------------------------------------- JSON */
+int
+vs_obj_del(struct vs_switch *vs, const char *kind, json_t *params,
+	   char *err, size_t errlen)
+{
+	const struct kind *k = kind_find(kind, err, errlen);
+	struct fval v[MAX_FIELDS];
+	int rc;
+
+	if (k == NULL)
+		return -EINVAL;
+	rc = params_parse(k, params, v, true, err, errlen);
+	return rc != 0 ? rc : obj_change(vs, k, v, false, err, errlen);
+}
+
+json_t *
+vs_obj_list(struct vs_switch *vs, const char *kind)
+{
+	char err[64];
+	const struct kind *k = kind_find(kind, err, sizeof(err));
+	json_t *out;
+
+	if (k == NULL)
+		return NULL;
+	out = json_array();
+	rte_spinlock_lock(&vs->lock);
+	k->list(vs, out);
+	rte_spinlock_unlock(&vs->lock);
+	return out;
+}
 
 json_t *
 vs_model_to_json(struct vs_switch *vs)
 {
-	json_t *nets = json_array(), *ports = json_array();
-	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[INET_ADDRSTRLEN];
+	json_t *m = json_object();
 
-	rte_spinlock_lock(&vs->lock);
-	for (int i = 0; i < VS_MAX_NETWORKS; i++)
-		if (vs->nets[i].used)
-			json_array_append_new(nets, json_pack("{s:s, s:i}",
-				"name", vs->nets[i].name,
-				"vni", (int)vs->nets[i].vni));
-	for (int i = 0; i < VS_MAX_PORTS; i++) {
-		const struct vs_port *p = &vs->ports[i];
-
-		if (!p->used)
-			continue;
-		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
-		inet_ntop(AF_INET, &p->ipv4, ip, sizeof(ip));
-		json_array_append_new(ports, json_pack(
-			"{s:s, s:s, s:i, s:s, s:s, s:s}", "name", p->name,
-			"rep", p->rep, "port_id", (int)p->port_id, "mac", mac,
-			"ipv4", ip, "network", vs->nets[p->net].name));
-	}
-	rte_spinlock_unlock(&vs->lock);
-	return json_pack("{s:o, s:o}", "networks", nets, "ports", ports);
+	for (size_t i = 0; i < RTE_DIM(kinds); i++)
+		json_object_set_new(m, kinds[i].plural,
+				    vs_obj_list(vs, kinds[i].name));
+	return m;
 }
 
 int
@@ -354,25 +1054,20 @@ vs_model_from_json(struct vs_switch *vs, json_t *model, char *err,
 {
 	json_t *e;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	json_array_foreach(json_object_get(model, "networks"), i, e) {
-		json_t *vni = json_object_get(e, "vni");
+	for (size_t k = 0; k < RTE_DIM(kinds); k++) {
+		json_array_foreach(json_object_get(model, kinds[k].plural), i,
+				   e) {
+			json_t *p = json_deep_copy(e);
 
-		rc = vs_network_add(vs, json_string_value(json_object_get(e,
-			"name")) ?: "", json_is_integer(vni) ?
-			(uint32_t)json_integer_value(vni) : UINT32_MAX, err,
-			errlen);
-		if (rc != 0)
-			return rc;
-	}
-	json_array_foreach(json_object_get(model, "ports"), i, e) {
-#define S(k) (json_string_value(json_object_get(e, k)) ?: "")
-		rc = vs_port_add(vs, S("name"), S("rep"), S("mac"), S("ipv4"),
-				 S("network"), err, errlen);
-#undef S
-		if (rc != 0)
-			return rc;
+			/* port_id is reported, not configured. */
+			json_object_del(p, "port_id");
+			rc = vs_obj_add(vs, kinds[k].name, p, err, errlen);
+			json_decref(p);
+			if (rc != 0)
+				return rc;
+		}
 	}
 	return 0;
 }

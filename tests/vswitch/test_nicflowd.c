@@ -222,6 +222,18 @@ key_v4(struct vs_flow_key *k, uint8_t proto)
 
 /* §7.2 field by field: attr ingress; ETH src/dst/type; VLAN all zero;
  * IPV4 dst_addr + next_proto_id; VXLAN vni 0; COUNT id; PORT_ID id. */
+/* §7.2 actions toward port out. */
+static const struct vs_acts *
+l2(uint16_t out)
+{
+	static struct vs_acts a;
+
+	memset(&a, 0, sizeof(a));
+	a.tpl = VS_TPL_L2;
+	a.out_port = out;
+	return &a;
+}
+
 NF_TEST(test_rule_7_2)
 {
 	static const uint8_t ones6[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -234,7 +246,7 @@ NF_TEST(test_rule_7_2)
 	uint32_t ip;
 
 	key_v4(&k, IPPROTO_UDP);
-	NF_CHECK_EQ(vs_rule_build(&k, 6, 42, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(vs_rule_build(&k, l2(6), 42, &r, err, sizeof(err)), 0);
 	NF_CHECK(r.attr.ingress == 1 && r.attr.egress == 0 &&
 		 r.attr.transfer == 0 && r.attr.group == 0 &&
 		 r.attr.priority == 0);
@@ -273,7 +285,7 @@ NF_TEST(test_rule_7_2)
 	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_1",
 						 &rep1), 0);
 	k.in_port = rep0;
-	NF_CHECK_EQ(vs_rule_build(&k, rep1, 1, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(vs_rule_build(&k, l2(rep1), 1, &r, err, sizeof(err)), 0);
 	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
 				      &ferr), 0);
 
@@ -282,7 +294,7 @@ NF_TEST(test_rule_7_2)
 	k.is_v6 = 1;
 	k.ip_proto = IPPROTO_TCP;
 	inet_pton(AF_INET6, "2001:db8::2", k.dst_ip);
-	NF_CHECK_EQ(vs_rule_build(&k, rep1, 1, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(vs_rule_build(&k, l2(rep1), 1, &r, err, sizeof(err)), 0);
 	NF_CHECK_EQ(r.items[2].type, RTE_FLOW_ITEM_TYPE_IPV6);
 	NF_CHECK_MEM(r.ip6.hdr.dst_addr, k.dst_ip, 16);
 	NF_CHECK_EQ(r.ip6.hdr.proto, IPPROTO_TCP);
@@ -298,17 +310,17 @@ NF_TEST(test_rule_refused)
 	char err[128] = "";
 
 	key_v4(&k, IPPROTO_ICMP);
-	NF_CHECK_EQ(vs_rule_build(&k, 1, 0, &r, err, sizeof(err)), -ENOTSUP);
+	NF_CHECK_EQ(vs_rule_build(&k, l2(1), 0, &r, err, sizeof(err)), -ENOTSUP);
 	NF_CHECK(strcmp(err, "not offloadable (N-3): only IPv4/IPv6 TCP/UDP "
 			"unicast") == 0);
 	key_v4(&k, IPPROTO_UDP);
 	k.eth_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	NF_CHECK_EQ(vs_rule_build(&k, 1, 0, &r, err, sizeof(err)), -ENOTSUP);
+	NF_CHECK_EQ(vs_rule_build(&k, l2(1), 0, &r, err, sizeof(err)), -ENOTSUP);
 	key_v4(&k, IPPROTO_UDP);
 	k.eth_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-	NF_CHECK_EQ(vs_rule_build(&k, 1, 0, &r, err, sizeof(err)), -ENOTSUP);
-	NF_CHECK(strcmp(err, "VLAN-tagged VM traffic is not offloaded yet "
-			"(phase 1)") == 0);
+	NF_CHECK_EQ(vs_rule_build(&k, l2(1), 0, &r, err, sizeof(err)), -ENOTSUP);
+	NF_CHECK(strcmp(err, "VLAN-tagged VM traffic is not offloaded "
+			"(access/trunk ports are not modelled yet)") == 0);
 }
 
 NF_TEST(test_port_del_last)

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * Packet work of the slow path (vs.h): a flow's actions applied in
+ * software, exactly what the NIC does with the template's rule (so the
+ * first packets of a flow and the offloaded rest look the same on the
+ * wire), and the packets the switch itself answers with: ARP replies and
+ * requests, ICMP echo replies and time exceeded.
+ *
+ * Packets are single-segment here (the ports' mbufs hold a whole frame);
+ * a chained mbuf is refused (-1), the caller counts and drops it.
+ */
+
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+#include <rte_vxlan.h>
+
+#include "nf_pkt.h"
+#include "vs.h"
+
+#define OUTER_TTL 64
+
+int
+vs_exec_encap(const struct vs_acts *a, struct rte_mbuf *m,
+	      const struct nf_flow_key *inner)
+{
+	uint32_t len = m->pkt_len;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	struct rte_vxlan_hdr *vx;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, VS_ENCAP_LEN);
+	if (eth == NULL)
+		return -1;
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	vx = (struct rte_vxlan_hdr *)(udp + 1);
+	eth->dst_addr = a->o_dst;
+	eth->src_addr = a->o_src;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(len + VS_ENCAP_LEN -
+						       sizeof(*eth)));
+	ip->time_to_live = OUTER_TTL;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = a->o_sip;
+	ip->dst_addr = a->o_dip;
+	ip->hdr_checksum = nf_ipv4_csum(ip);
+	/* N-7: the same source port the NIC would pick, from the inner
+	 * 5-tuple, so underlay ECMP keeps a flow on one path whether its
+	 * packets were encapsulated here or in the NIC. */
+	udp->src_port = rte_cpu_to_be_16(nf_vxlan_src_port(inner));
+	udp->dst_port = RTE_BE16(VS_VXLAN_PORT);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(len + sizeof(*udp) +
+						     sizeof(*vx)));
+	udp->dgram_cksum = 0;
+	vx->vx_flags = RTE_BE32(0x08000000);
+	vx->vx_vni = rte_cpu_to_be_32(a->vni << 8);
+	return 0;
+}
+
+/* SET_IPV4_SRC/DST with the IPv4 and L4 checksums (§7.4 FIP). */
+static void
+nat_apply(struct rte_ipv4_hdr *ip, void *l4, uint8_t proto, bool first_frag,
+	  bool src, uint32_t new_ip)
+{
+	uint32_t old = src ? ip->src_addr : ip->dst_addr;
+
+	if (src)
+		ip->src_addr = new_ip;
+	else
+		ip->dst_addr = new_ip;
+	/* Only the first fragment carries the L4 header whose checksum
+	 * covers the pseudo-header. */
+	if (l4 != NULL && first_frag &&
+	    (proto == IPPROTO_TCP || proto == IPPROTO_UDP))
+		nf_pkt_l4_csum_addr(l4, proto, &old, &new_ip, 4, false);
+}
+
+int
+vs_exec_apply(const struct vs_acts *a, struct rte_mbuf *m,
+	      const struct nf_flow_key *k, const struct nf_pkt_layout *lay)
+{
+	uint16_t l3 = lay->l3, l4 = lay->l4;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	void *l4p;
+
+	if (m->nb_segs != 1)
+		return -1;
+	if (a->tpl == VS_TPL_L2_DECAP || a->tpl == VS_TPL_L3_DECAP) {
+		rte_pktmbuf_adj(m, lay->l2);
+		if (l3 != NF_OFF_NONE)
+			l3 -= lay->l2;
+		if (l4 != NF_OFF_NONE)
+			l4 -= lay->l2;
+	}
+	if (a->tpl == VS_TPL_L3 || a->tpl == VS_TPL_L3_ENCAP ||
+	    a->tpl == VS_TPL_L3_DECAP) {
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		eth->src_addr = a->mac_src;
+		eth->dst_addr = a->mac_dst;
+		if (l3 == NF_OFF_NONE || !(k->flags & NF_KEY_F_IPV4))
+			return -1;
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3);
+		l4p = l4 != NF_OFF_NONE ? rte_pktmbuf_mtod_offset(m, void *,
+								  l4) : NULL;
+		if (a->flags & (VS_A_SNAT | VS_A_DNAT))
+			nat_apply(ip, l4p, ip->next_proto_id,
+				  (ip->fragment_offset &
+				   RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) == 0,
+				  a->flags & VS_A_SNAT, a->nat_ip);
+		ip->time_to_live--;
+		ip->hdr_checksum = nf_ipv4_csum(ip);
+	}
+	if (a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP)
+		return vs_exec_encap(a, m, k);
+	return 0;
+}
+
+void
+vs_exec_arp_reply(struct rte_mbuf *m, const struct rte_ether_addr *mac)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+	uint32_t tip = arp->arp_data.arp_tip;
+
+	eth->dst_addr = eth->src_addr;
+	eth->src_addr = *mac;
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
+	arp->arp_data.arp_tha = arp->arp_data.arp_sha;
+	arp->arp_data.arp_tip = arp->arp_data.arp_sip;
+	arp->arp_data.arp_sha = *mac;
+	arp->arp_data.arp_sip = tip;
+}
+
+struct rte_mbuf *
+vs_exec_arp_request(struct rte_mempool *mp, uint32_t sip,
+		    const struct rte_ether_addr *smac, uint32_t tip)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+
+	if (m == NULL)
+		return NULL;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+		sizeof(*eth) + sizeof(*arp));
+	if (eth == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
+	eth->src_addr = *smac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+	arp->arp_plen = 4;
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
+	arp->arp_data.arp_sha = *smac;
+	arp->arp_data.arp_sip = sip;
+	memset(&arp->arp_data.arp_tha, 0, RTE_ETHER_ADDR_LEN);
+	arp->arp_data.arp_tip = tip;
+	return m;
+}
+
+void
+vs_exec_echo_reply(struct rte_mbuf *m, uint16_t l3, uint16_t l4)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+		struct rte_ipv4_hdr *, l3);
+	struct rte_icmp_hdr *icmp = rte_pktmbuf_mtod_offset(m,
+		struct rte_icmp_hdr *, l4);
+	struct rte_ether_addr mac = eth->src_addr;
+	uint32_t a = ip->src_addr;
+
+	eth->src_addr = eth->dst_addr;
+	eth->dst_addr = mac;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = a;
+	ip->time_to_live = OUTER_TTL;
+	ip->hdr_checksum = nf_ipv4_csum(ip);
+	/* Type 8 → 0: the checksum moves by that one word (RFC 1624). */
+	icmp->icmp_cksum = nf_csum_update16(icmp->icmp_cksum,
+		rte_cpu_to_be_16(RTE_IP_ICMP_ECHO_REQUEST << 8 |
+				 icmp->icmp_code),
+		rte_cpu_to_be_16(RTE_IP_ICMP_ECHO_REPLY << 8 |
+				 icmp->icmp_code));
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+}
+
+struct rte_mbuf *
+vs_exec_time_exceeded(struct rte_mempool *mp, const struct rte_mbuf *m,
+		      uint16_t l3, uint32_t src,
+		      const struct rte_ether_addr *smac)
+{
+	const struct rte_ether_hdr *oeth =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *oip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3);
+	/* RFC 792: the original IP header and its first 8 data bytes. */
+	uint32_t quote = RTE_MIN((uint32_t)(m->data_len - l3),
+				 (uint32_t)rte_ipv4_hdr_len(oip) + 8);
+	struct rte_mbuf *r = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_icmp_hdr *icmp;
+	uint16_t len = (uint16_t)(sizeof(*ip) + sizeof(*icmp) + quote);
+
+	if (r == NULL)
+		return NULL;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(r, sizeof(*eth) +
+							 len);
+	if (eth == NULL) {
+		rte_pktmbuf_free(r);
+		return NULL;
+	}
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	eth->dst_addr = oeth->src_addr;
+	eth->src_addr = *smac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(len);
+	ip->time_to_live = OUTER_TTL;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = src;
+	ip->dst_addr = oip->src_addr;
+	ip->hdr_checksum = nf_ipv4_csum(ip);
+	/* The header's last 4 bytes (ident, seq) are "unused" here. */
+	memset(icmp, 0, sizeof(*icmp));
+	icmp->icmp_type = 11; /* time exceeded */
+	icmp->icmp_code = 0;  /* TTL exceeded in transit */
+	memcpy(icmp + 1, oip, quote);
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, len - sizeof(*ip));
+	return r;
+}

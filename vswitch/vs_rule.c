@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * The offload translator: a flow's key and actions into exactly the spec's
+ * rte_flow template (§7.2–§7.5, vs.h). Every template has the same
+ * pattern — ETH (src, dst, type) / VLAN (all zero: untagged) / IPV4|IPV6
+ * (dst, proto) / VXLAN (vni: 0 from a VM, the VNI from the uplink) — and
+ * its own action list, one row of tpls[] naming the actions in the spec's
+ * order. Nothing is offloaded that N-3 keeps in software (non-TCP/UDP,
+ * tagged frames: access/trunk VLANs are not modelled yet).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "vs.h"
+
+/* Steps of an action list; a row ends at A_END. */
+enum step {
+	A_END, A_COUNT, A_DECAP, A_MAC, A_NAT, A_ENCAP, A_TTL, A_PORT,
+};
+
+static const struct {
+	const char *name;
+	enum step steps[8];
+} tpls[VS_TPL_MAX] = {
+	[VS_TPL_L2] = {"l2", {A_COUNT, A_PORT}},
+	[VS_TPL_L2_ENCAP] = {"l2-encap", {A_COUNT, A_ENCAP, A_PORT}},
+	[VS_TPL_L2_DECAP] = {"l2-decap", {A_DECAP, A_COUNT, A_PORT}},
+	[VS_TPL_L3] = {"l3", {A_COUNT, A_MAC, A_NAT, A_TTL, A_PORT}},
+	[VS_TPL_L3_ENCAP] = {"l3-encap",
+			     {A_COUNT, A_MAC, A_NAT, A_ENCAP, A_TTL, A_PORT}},
+	[VS_TPL_L3_DECAP] = {"l3-decap",
+			     {A_DECAP, A_COUNT, A_MAC, A_NAT, A_TTL, A_PORT}},
+};
+
+const char *
+vs_tpl_name(unsigned int tpl)
+{
+	return tpl < VS_TPL_MAX ? tpls[tpl].name : "?";
+}
+
+static void
+pattern_build(const struct vs_flow_key *k, struct vs_rule *r)
+{
+	int n = 0;
+
+	r->attr.ingress = 1;
+	r->eth.hdr.src_addr = k->src;
+	r->eth.hdr.dst_addr = k->dst;
+	r->eth.hdr.ether_type = k->eth_type;
+	memset(&r->eth_mask.hdr.src_addr, 0xff, RTE_ETHER_ADDR_LEN);
+	memset(&r->eth_mask.hdr.dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
+	r->eth_mask.hdr.ether_type = RTE_BE16(0xffff);
+	r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_ETH,
+					       &r->eth, NULL, &r->eth_mask};
+	/* VLAN: eth.type != 0x8100, so every value is 0 (the placeholder). */
+	r->vlan_mask = rte_flow_item_vlan_mask;
+	r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_VLAN,
+					       &r->vlan, NULL, &r->vlan_mask};
+	if (!k->is_v6) {
+		memcpy(&r->ip4.hdr.dst_addr, k->dst_ip, 4);
+		r->ip4.hdr.next_proto_id = k->ip_proto;
+		r->ip4_mask.hdr.dst_addr = RTE_BE32(0xffffffff);
+		r->ip4_mask.hdr.next_proto_id = 0xff;
+		r->items[n++] = (struct rte_flow_item){
+			RTE_FLOW_ITEM_TYPE_IPV4, &r->ip4, NULL, &r->ip4_mask};
+	} else {
+		memcpy(r->ip6.hdr.dst_addr, k->dst_ip, 16);
+		r->ip6.hdr.proto = k->ip_proto;
+		memset(r->ip6_mask.hdr.dst_addr, 0xff, 16);
+		r->ip6_mask.hdr.proto = 0xff;
+		r->items[n++] = (struct rte_flow_item){
+			RTE_FLOW_ITEM_TYPE_IPV6, &r->ip6, NULL, &r->ip6_mask};
+	}
+	/* VXLAN: vni 0 (masked) is "not tunnelled"; from the uplink the VNI
+	 * the packet arrived with. */
+	r->vxlan.vni[0] = (uint8_t)(k->vni >> 16);
+	r->vxlan.vni[1] = (uint8_t)(k->vni >> 8);
+	r->vxlan.vni[2] = (uint8_t)k->vni;
+	memset(r->vxlan_mask.vni, 0xff, 3);
+	r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_VXLAN,
+					       &r->vxlan, NULL, &r->vxlan_mask};
+	r->items[n].type = RTE_FLOW_ITEM_TYPE_END;
+}
+
+/* VXLAN_ENCAP definition ETH / IPV4 / UDP (src 0: the NIC picks it, N-7;
+ * dst 4789) / VXLAN, as §7.3.1 lists it. */
+static void
+encap_build(const struct vs_acts *a, struct vs_rule *r)
+{
+	int n = 0;
+
+	r->o_eth.hdr.src_addr = a->o_src;
+	r->o_eth.hdr.dst_addr = a->o_dst;
+	r->o_eth.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	r->encap_items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_ETH,
+						     &r->o_eth, NULL, NULL};
+	r->o_ip4.hdr.version_ihl = RTE_IPV4_VHL_DEF;
+	r->o_ip4.hdr.time_to_live = 64;
+	r->o_ip4.hdr.next_proto_id = IPPROTO_UDP;
+	r->o_ip4.hdr.src_addr = a->o_sip;
+	r->o_ip4.hdr.dst_addr = a->o_dip;
+	r->encap_items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_IPV4,
+						     &r->o_ip4, NULL, NULL};
+	r->o_udp.hdr.dst_port = RTE_BE16(VS_VXLAN_PORT);
+	r->encap_items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_UDP,
+						     &r->o_udp, NULL, NULL};
+	r->o_vxlan.vni[0] = (uint8_t)(a->vni >> 16);
+	r->o_vxlan.vni[1] = (uint8_t)(a->vni >> 8);
+	r->o_vxlan.vni[2] = (uint8_t)a->vni;
+	r->encap_items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_VXLAN,
+						     &r->o_vxlan, NULL, NULL};
+	r->encap_items[n].type = RTE_FLOW_ITEM_TYPE_END;
+	r->encap.definition = r->encap_items;
+}
+
+int
+vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
+	      uint32_t count_id, struct vs_rule *r, char *err, size_t errlen)
+{
+	struct rte_flow_action *act = r->actions;
+
+	memset(r, 0, sizeof(*r));
+	if (k->eth_type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		snprintf(err, errlen, "VLAN-tagged VM traffic is not offloaded "
+			 "(access/trunk ports are not modelled yet)");
+		return -ENOTSUP;
+	}
+	if ((k->eth_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+	     k->eth_type != RTE_BE16(RTE_ETHER_TYPE_IPV6)) ||
+	    (k->ip_proto != IPPROTO_TCP && k->ip_proto != IPPROTO_UDP)) {
+		snprintf(err, errlen, "not offloadable (N-3): only IPv4/IPv6 "
+			 "TCP/UDP unicast");
+		return -ENOTSUP;
+	}
+	if (a->tpl >= VS_TPL_MAX) {
+		snprintf(err, errlen, "no template %u", a->tpl);
+		return -ENOTSUP;
+	}
+	pattern_build(k, r);
+	r->count.id = count_id;
+	r->port.id = a->out_port;
+	for (const enum step *s = tpls[a->tpl].steps; *s != A_END; s++) {
+		switch (*s) {
+		case A_COUNT:
+			*act++ = (struct rte_flow_action){
+				RTE_FLOW_ACTION_TYPE_COUNT, &r->count};
+			break;
+		case A_DECAP:
+			*act++ = (struct rte_flow_action){
+				RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, NULL};
+			break;
+		case A_MAC:
+			memcpy(r->mac_src.mac_addr, &a->mac_src, 6);
+			memcpy(r->mac_dst.mac_addr, &a->mac_dst, 6);
+			*act++ = (struct rte_flow_action){
+				RTE_FLOW_ACTION_TYPE_SET_MAC_SRC, &r->mac_src};
+			*act++ = (struct rte_flow_action){
+				RTE_FLOW_ACTION_TYPE_SET_MAC_DST, &r->mac_dst};
+			break;
+		case A_NAT:
+			if (!(a->flags & (VS_A_SNAT | VS_A_DNAT)))
+				break;
+			r->nat.ipv4_addr = a->nat_ip;
+			*act++ = (struct rte_flow_action){
+				(a->flags & VS_A_SNAT) ?
+				RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC :
+				RTE_FLOW_ACTION_TYPE_SET_IPV4_DST, &r->nat};
+			break;
+		case A_ENCAP:
+			encap_build(a, r);
+			*act++ = (struct rte_flow_action){
+				RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, &r->encap};
+			break;
+		case A_TTL:
+			*act++ = (struct rte_flow_action){
+				RTE_FLOW_ACTION_TYPE_DEC_TTL, NULL};
+			break;
+		case A_PORT:
+			*act++ = (struct rte_flow_action){
+				RTE_FLOW_ACTION_TYPE_PORT_ID, &r->port};
+			break;
+		default:
+			break;
+		}
+	}
+	act->type = RTE_FLOW_ACTION_TYPE_END;
+	return 0;
+}
