@@ -32,16 +32,20 @@
 #define SOCK_DEFAULT "/run/nicflow/nicflowd.sock"
 #define EXIT_USAGE 2
 #define DIM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_KW 4
+#define MAX_KW 6
 
 static const char usage_text[] =
 	"Usage: nicflowctl [-s SOCKET] [-j] COMMAND\n"
-	"  network add NAME vni VNI\n"
-	"  network del NAME\n"
-	"  network list\n"
-	"  port add NAME rep REPRESENTOR mac MAC ipv4 ADDR network NETWORK\n"
-	"  port del NAME\n"
-	"  port list\n"
+	"  router add NAME mac MAC [vni L3VNI]\n"
+	"  network add NAME vni VNI [router ROUTER cidr PREFIX/LEN gateway ADDR"
+	" [external 0|1]]\n"
+	"  port add NAME rep REPRESENTOR mac MAC ipv4 ADDR network NETWORK"
+	" [mtu MTU]\n"
+	"  remote add NAME network NETWORK mac MAC ipv4 ADDR vtep ADDR\n"
+	"  fip add ADDR port PORT\n"
+	"  vtep add ADDR\n"
+	"  router|network|port|remote del NAME, fip|vtep del ADDR\n"
+	"  router|network|port|remote|fip|vtep list\n"
 	"  dump-flows\n"
 	"  stats\n"
 	"  help\n"
@@ -124,6 +128,58 @@ print_ports(json_t *r)
 		       str(p, "ipv4"), str(p, "network"));
 }
 
+/* Any other list: one object per line, key=value in the daemon's order. */
+static void
+print_objs(json_t *r)
+{
+	const char *k;
+	size_t i;
+	json_t *o, *v;
+
+	json_array_foreach(r, i, o) {
+		const char *sep = "";
+
+		json_object_foreach(o, k, v) {
+			if (json_is_string(v))
+				printf("%s%s=%s", sep, k, json_string_value(v));
+			else
+				printf("%s%s=%lld", sep, k,
+				       json_integer_value(v));
+			sep = " ";
+		}
+		putchar('\n');
+	}
+}
+
+/* The actions of a flow in the rule's order (docs/vswitch.md, V-8). */
+static void
+print_acts(json_t *a)
+{
+	static const char *const order[] = {
+		"vxlan_decap", "count", "set_mac_src", "set_mac_dst",
+		"set_ipv4_src", "set_ipv4_dst", "vxlan_encap", "dec_ttl",
+		"port_id",
+	};
+	const char *sep = "";
+
+	for (size_t i = 0; i < DIM(order); i++) {
+		json_t *v = json_object_get(a, order[i]);
+
+		if (v == NULL)
+			continue;
+		printf("%s%s", sep, order[i]);
+		if (json_is_string(v))
+			printf(":%s", json_string_value(v));
+		else if (json_is_integer(v))
+			printf(":%lld", json_integer_value(v));
+		else if (json_is_object(v))
+			printf("(vni=%lld,ip_dst=%s,eth_dst=%s)",
+			       num(v, "vni"), str(v, "ip_dst"),
+			       str(v, "eth_dst"));
+		sep = ",";
+	}
+}
+
 /* One line per flow, ovs-ofctl style. */
 static void
 print_flows(json_t *r)
@@ -141,9 +197,12 @@ print_flows(json_t *r)
 		if (str(m, "ip_dst")[0] != '\0')
 			printf(" ip_dst=%s ip_proto=%lld", str(m, "ip_dst"),
 			       num(m, "ip_proto"));
-		printf(" actions=count,port_id:%lld where=%s sw_packets=%lld "
+		if (num(m, "vni") != 0)
+			printf(" vni=%lld", num(m, "vni"));
+		printf(" actions=");
+		print_acts(json_object_get(f, "actions"));
+		printf(" where=%s sw_packets=%lld "
 		       "sw_bytes=%lld nic_packets=%lld nic_bytes=%lld",
-		       num(json_object_get(f, "actions"), "port_id"),
 		       str(f, "where"), num(c, "sw_packets"),
 		       num(c, "sw_bytes"), num(c, "nic_packets"),
 		       num(c, "nic_bytes"));
@@ -166,25 +225,44 @@ print_json(json_t *r)
 struct kw {
 	const char *word; /* keyword on the command line = param key */
 	bool integer;
+	bool optional;
 };
 
 static const struct command {
 	const char *obj, *verb;  /* verb NULL: one-word command */
 	const char *method;
-	bool named;              /* a NAME follows the verb */
-	struct kw kws[MAX_KW];   /* all required */
+	const char *named;       /* the key of the word after the verb */
+	struct kw kws[MAX_KW];
 	print_fn print;
 } commands[] = {
-	{"network", "add", "network_add", true, {{"vni", true}}, NULL},
-	{"network", "del", "network_del", true, {{NULL, 0}}, NULL},
-	{"network", "list", "network_list", false, {{NULL, 0}},
+	{"router", "add", "router_add", "name", {{"mac", false, false},
+	 {"vni", true, true}}, NULL},
+	{"router", "del", "router_del", "name", {{NULL, 0, 0}}, NULL},
+	{"router", "list", "router_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"network", "add", "network_add", "name", {{"vni", true, false},
+	 {"router", false, true}, {"cidr", false, true},
+	 {"gateway", false, true}, {"external", true, true}}, NULL},
+	{"network", "del", "network_del", "name", {{NULL, 0, 0}}, NULL},
+	{"network", "list", "network_list", NULL, {{NULL, 0, 0}},
 	 print_networks},
-	{"port", "add", "port_add", true, {{"rep", false}, {"mac", false},
-	 {"ipv4", false}, {"network", false}}, NULL},
-	{"port", "del", "port_del", true, {{NULL, 0}}, NULL},
-	{"port", "list", "port_list", false, {{NULL, 0}}, print_ports},
-	{"dump-flows", NULL, "flow_dump", false, {{NULL, 0}}, print_flows},
-	{"stats", NULL, "stats_get", false, {{NULL, 0}}, print_json},
+	{"port", "add", "port_add", "name", {{"rep", false, false},
+	 {"mac", false, false}, {"ipv4", false, false},
+	 {"network", false, false}, {"mtu", true, true}}, NULL},
+	{"port", "del", "port_del", "name", {{NULL, 0, 0}}, NULL},
+	{"port", "list", "port_list", NULL, {{NULL, 0, 0}}, print_ports},
+	{"remote", "add", "remote_add", "name", {{"network", false, false},
+	 {"mac", false, false}, {"ipv4", false, false},
+	 {"vtep", false, false}}, NULL},
+	{"remote", "del", "remote_del", "name", {{NULL, 0, 0}}, NULL},
+	{"remote", "list", "remote_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"fip", "add", "fip_add", "ip", {{"port", false, false}}, NULL},
+	{"fip", "del", "fip_del", "ip", {{NULL, 0, 0}}, NULL},
+	{"fip", "list", "fip_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"vtep", "add", "vtep_add", "ip", {{NULL, 0, 0}}, NULL},
+	{"vtep", "del", "vtep_del", "ip", {{NULL, 0, 0}}, NULL},
+	{"vtep", "list", "vtep_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"dump-flows", NULL, "flow_dump", NULL, {{NULL, 0, 0}}, print_flows},
+	{"stats", NULL, "stats_get", NULL, {{NULL, 0, 0}}, print_json},
 };
 
 static const struct command *
@@ -221,10 +299,12 @@ cmd_params(const struct command *c, int argc, char **argv)
 	json_t *p = json_object();
 	int i = 0;
 
-	if (c->named) {
+	if (c->named != NULL) {
 		if (argc < 1)
-			die_usage("%s %s: missing NAME", c->obj, c->verb);
-		json_object_set_new(p, "name", json_string(argv[i++]));
+			die_usage("%s %s: missing %s", c->obj, c->verb,
+				  strcmp(c->named, "ip") == 0 ? "ADDR" :
+				  "NAME");
+		json_object_set_new(p, c->named, json_string(argv[i++]));
 	}
 	for (; i < argc; i += 2) {
 		const struct kw *kw = NULL;
@@ -252,7 +332,8 @@ cmd_params(const struct command *c, int argc, char **argv)
 		}
 	}
 	for (int k = 0; k < MAX_KW && c->kws[k].word != NULL; k++)
-		if (json_object_get(p, c->kws[k].word) == NULL)
+		if (!c->kws[k].optional &&
+		    json_object_get(p, c->kws[k].word) == NULL)
 			die_usage("%s %s: missing '%s'", c->obj, c->verb,
 				  c->kws[k].word);
 	return p;

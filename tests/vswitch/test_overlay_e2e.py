@@ -1,0 +1,480 @@
+#!/usr/bin/python3
+"""nicflowd end to end, routing and overlay (V-1..V-3, V-7; §7.3–§7.5):
+two nicflowd nodes (A, B) and a Linux kernel VXLAN VTEP (K) on one underlay
+bridge; VMs are network namespaces on veth + af_packet representors.
+
+  node A: a1 (blue 10.1.0.1, fip 172.16.0.100), a2 (green 10.2.0.1),
+          x1 (ext 172.16.0.10, "the outside"), a3 (red: another tenant,
+          10.1.0.50 in the same range as blue, VNI 400)
+  node B: b1 (blue 10.1.0.2), b2 (green 10.2.0.2)
+  K:      kernel vxlan id 100 with 10.1.0.3 (blue), VTEP 192.168.50.3
+  router r1 on both nodes (anycast gateway MAC, L3 VNI 5000)
+
+Checks: same-node L3 (TTL, MACs, UDP + 100 MB TCP offloaded as §7.4), FIP
+both ways (the peers' TCP stacks accept the rewritten packets), cross-node
+L2 and L3 (§7.3/§7.5 rules on both nodes; tshark decodes the underlay as
+VXLAN with the right VNI), kernel VXLAN interop both ways, tenant isolation
+under a flood, ARP/ICMP answered by the switch, TTL expiry, and config
+changes (fip del, port del) taking effect on existing flows within 1 s.
+Needs root; prints SKIP and exits 77 otherwise. Cleans up on any failure.
+Usage: test_overlay_e2e.py NICFLOWD NICFLOWCTL
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+NFD, CTL = (os.path.abspath(a) for a in sys.argv[1:3])
+T = f"ov{os.getpid() % 10000}"
+GW_MAC = "02:00:00:00:fe:01"
+MTU = 1450  # VXLAN over a 1500-byte underlay (N-15)
+# name, node, mac, ip/len, gateway
+VMS = {
+    "a1": ("A", "02:00:00:01:00:01", "10.1.0.1/24", "10.1.0.254"),
+    "a2": ("A", "02:00:00:02:00:01", "10.2.0.1/24", "10.2.0.254"),
+    "x1": ("A", "02:00:00:03:00:10", "172.16.0.10/24", "172.16.0.254"),
+    "a3": ("A", "02:00:00:04:00:01", "10.1.0.50/24", None),
+    "b1": ("B", "02:00:00:01:00:02", "10.1.0.2/24", "10.1.0.254"),
+    "b2": ("B", "02:00:00:02:00:02", "10.2.0.2/24", "10.2.0.254"),
+}
+VTEP = {"A": "192.168.50.1", "B": "192.168.50.2", "K": "192.168.50.3"}
+K_MAC, K_IP = "02:00:00:01:00:03", "10.1.0.3"
+failed = 0
+passed = 0
+
+
+def check(cond, what):
+    global failed, passed
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    failed += not cond
+    passed += bool(cond)
+    return cond
+
+
+def sh(cmd, check_rc=True, timeout=60):
+    return subprocess.run(cmd, shell=True, check=check_rc, text=True,
+                          capture_output=True, timeout=timeout).stdout
+
+
+def ns(name):
+    return f"{T}{name}"
+
+
+def nsx(vm, cmd, **kw):
+    return sh(f"ip netns exec {ns(vm)} {cmd}", **kw)
+
+
+def quiet_link(dev, netns=None):
+    pre = f"ip netns exec {netns} " if netns else ""
+    sh(f"{pre}sysctl -qw net.ipv6.conf.{dev}.disable_ipv6=1", check_rc=False)
+
+
+def topo_up():
+    sh(f"ip link add {T}br type bridge")
+    sh(f"ip link set {T}br up")
+    quiet_link(f"{T}br")
+    for node in ("A", "B"):
+        sh(f"ip link add {T}u{node} type veth peer name {T}p{node}")
+        sh(f"ip link set {T}p{node} master {T}br up")
+        sh(f"ip link set {T}u{node} up")
+        quiet_link(f"{T}u{node}")
+        quiet_link(f"{T}p{node}")
+    for vm, (_, mac, ip, gw) in VMS.items():
+        sh(f"ip netns add {ns(vm)}")
+        sh(f"ip link add {T}h{vm} type veth peer name eth0 netns {ns(vm)}")
+        sh(f"ip link set {T}h{vm} up")
+        quiet_link(f"{T}h{vm}")
+        nsx(vm, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
+            check_rc=False)
+        nsx(vm, f"ip link set eth0 address {mac} mtu {MTU}")
+        nsx(vm, f"ip addr add {ip} dev eth0")
+        nsx(vm, "ip link set eth0 up")
+        nsx(vm, "ip link set lo up")
+        nsx(vm, "ethtool -K eth0 tx off", check_rc=False)
+        if gw:
+            nsx(vm, f"ip route add default via {gw}")
+    # K: the kernel's own VXLAN VTEP, with a "VM" address on the device.
+    sh(f"ip netns add {ns('k')}")
+    sh(f"ip link add {T}pK type veth peer name eth0 netns {ns('k')}")
+    sh(f"ip link set {T}pK master {T}br up")
+    quiet_link(f"{T}pK")
+    nsx("k", "sysctl -qw net.ipv6.conf.all.disable_ipv6=1", check_rc=False)
+    nsx("k", f"ip addr add {VTEP['K']}/24 dev eth0")
+    nsx("k", "ip link set eth0 up")
+    # veth leaves checksums to "hardware": the af_packet peers would see
+    # them unfinished (same as for the VMs).
+    nsx("k", "ethtool -K eth0 tx off", check_rc=False)
+    nsx("k", f"ip link add vx0 type vxlan id 100 local {VTEP['K']} "
+        "dstport 4789 nolearning")
+    for node in ("A", "B"):
+        nsx("k", "bridge fdb append 00:00:00:00:00:00 dev vx0 dst "
+            f"{VTEP[node]}")
+    nsx("k", f"bridge fdb add {VMS['a1'][1]} dev vx0 dst {VTEP['A']}")
+    nsx("k", f"ip link set vx0 address {K_MAC} mtu {MTU} up")
+    nsx("k", f"ip addr add {K_IP}/24 dev vx0")
+    nsx("k", "ethtool -K vx0 tx off", check_rc=False)
+
+
+def topo_down():
+    for vm in list(VMS) + ["k"]:
+        sh(f"ip netns del {ns(vm)}", check_rc=False)
+        sh(f"ip link del {T}h{vm}", check_rc=False)
+    for node in ("A", "B"):
+        sh(f"ip link del {T}u{node}", check_rc=False)
+    sh(f"ip link del {T}br", check_rc=False)
+
+
+class Daemon:
+    def __init__(self, tmp, node):
+        self.node = node
+        self.sock = os.path.join(tmp, f"nfd{node}.sock")
+        vms = [vm for vm, v in VMS.items() if v[0] == node]
+        args = [NFD, "--no-huge", "-m", "512", "--file-prefix", T + node,
+                "--no-pci", "-l", "0", "--",
+                "--config", os.path.join(tmp, f"nfd{node}.json"),
+                "--socket", self.sock, "--idle-timeout", "60",
+                "--underlay", f"net_af_packet0,iface={T}u{node}"]
+        for i, vm in enumerate(vms):
+            args += ["--underlay", f"net_af_packet{i + 1},iface={T}h{vm}"]
+        args += ["--devargs", "uplink=net_af_packet0," + ",".join(
+            f"vf=net_af_packet{i + 1}" for i in range(len(vms))) +
+            ",ctl=none"]
+        self.log = open(os.path.join(tmp, f"nfd{node}.log"), "a")
+        self.p = subprocess.Popen(args, stdout=self.log,
+                                  stderr=subprocess.STDOUT)
+        end = time.time() + 30
+        while time.time() < end and self.p.poll() is None:
+            if os.path.exists(self.sock) and \
+                    self.ctl("port", "list")[0] == 0:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"nicflowd {node} did not come up: see "
+                           + self.log.name)
+
+    def ctl(self, *a, json_out=False):
+        r = subprocess.run([CTL, "-s", self.sock] +
+                           (["-j"] if json_out else []) + list(a),
+                           text=True, capture_output=True)
+        return r.returncode, r.stdout, r.stderr
+
+    def do(self, *a):
+        rc, _, err = self.ctl(*a)
+        if rc != 0:
+            raise RuntimeError(f"node {self.node}: nicflowctl {a}: {err}")
+
+    def j(self, *a):
+        rc, out, err = self.ctl(*a, json_out=True)
+        if rc != 0:
+            raise RuntimeError(f"nicflowctl {a}: {err}")
+        return json.loads(out) if out.strip() else None
+
+    def flows(self, tpl=None, proto=None):
+        return [f for f in self.j("dump-flows")
+                if (tpl is None or f["actions"]["template"] == tpl) and
+                (proto is None or f["match"]["ip_proto"] == proto)]
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.log.close()
+        return self.p.returncode
+
+
+def model(d):
+    d.do("vtep", "add", VTEP[d.node])
+    d.do("router", "add", "r1", "mac", GW_MAC, "vni", "5000")
+    d.do("network", "add", "blue", "vni", "100", "router", "r1", "cidr",
+         "10.1.0.0/24", "gateway", "10.1.0.254")
+    d.do("network", "add", "green", "vni", "200", "router", "r1", "cidr",
+         "10.2.0.0/24", "gateway", "10.2.0.254")
+    d.do("network", "add", "ext", "vni", "300", "router", "r1", "cidr",
+         "172.16.0.0/24", "gateway", "172.16.0.254", "external", "1")
+    d.do("network", "add", "red", "vni", "400")
+    nets = {"10.1.0.": "blue", "10.2.0.": "green", "172.16.": "ext"}
+    rep = 0
+    for vm, (node, mac, ip, _) in VMS.items():
+        addr = ip.split("/")[0]
+        net = "red" if vm == "a3" else nets[next(p for p in nets
+                                                 if addr.startswith(p))]
+        if node == d.node:
+            d.do("port", "add", vm, "rep", str(rep), "mac", mac, "ipv4",
+                 addr, "network", net, "mtu", str(MTU))
+            rep += 1
+        elif vm != "a3" and vm != "x1":
+            d.do("remote", "add", vm, "network", net, "mac", mac, "ipv4",
+                 addr, "vtep", VTEP[node])
+    d.do("remote", "add", "k1", "network", "blue", "mac", K_MAC, "ipv4",
+         K_IP, "vtep", VTEP["K"])
+    if d.node == "A":
+        d.do("fip", "add", "172.16.0.100", "port", "a1")
+
+
+def ping(src, dst, extra=""):
+    r = subprocess.run(f"ip netns exec {ns(src)} ping -c 3 -i 0.2 -W 2 "
+                       f"{extra} {dst}", shell=True, text=True,
+                       capture_output=True)
+    return r.returncode == 0, r.stdout
+
+
+def ttl_of(out):
+    m = re.findall(r"ttl=(\d+)", out)
+    return int(m[-1]) if m else None
+
+
+# A UDP receiver counting datagrams and printing the peers it saw.
+UDP_RX = ("import socket,json;s=socket.socket(2,2);s.bind(('',{port}));"
+          "s.settimeout(3);n=0;peers=set()\n"
+          "try:\n while True:\n  d,a=s.recvfrom(4096);n+=1;peers.add(a[0])\n"
+          "except OSError: pass\nprint(json.dumps([n,sorted(peers)]))")
+UDP_TX = ("import socket,time;s=socket.socket(2,2)\n"
+          "for i in range({n}):\n s.sendto(b'x'*64,('{dst}',{port}))\n"
+          " time.sleep(0.002) if i%20==0 else None")
+
+
+def udp(src, dst_vm, dst_ip, n, port):
+    rx = subprocess.Popen(["ip", "netns", "exec", ns(dst_vm),
+                           "/usr/bin/python3", "-c",
+                           UDP_RX.format(port=port)],
+                          stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    nsx(src, "/usr/bin/python3 -c \"" +
+        UDP_TX.format(n=n, dst=dst_ip, port=port) + "\"")
+    out = rx.communicate(timeout=30)[0].strip()
+    return json.loads(out) if out else [0, []]
+
+
+# TCP: the receiver counts bytes and answers with the count and the peer.
+TCP_RX = ("import socket;s=socket.socket();s.setsockopt(1,2,1);"
+          "s.bind(('',{port}));s.listen(1);s.settimeout(60);"
+          "c,a=s.accept();n=0\n"
+          "while True:\n b=c.recv(1<<16)\n if not b: break\n n+=len(b)\n"
+          "c.sendall(('%d %s' % (n,a[0])).encode());c.close();print(n,a[0])")
+TCP_TX = ("import socket;s=socket.create_connection(('{dst}',{port}),10);"
+          "b=b'y'*(1<<16)\nfor i in range({chunks}): s.sendall(b)\n"
+          "s.shutdown(1);print(s.recv(100).decode())")
+
+
+def tcp(src, dst_vm, dst_ip, nbytes, port):
+    rx = subprocess.Popen(["ip", "netns", "exec", ns(dst_vm),
+                           "/usr/bin/python3", "-c",
+                           TCP_RX.format(port=port)],
+                          stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    try:
+        out = nsx(src, "/usr/bin/python3 -c \"" +
+                  TCP_TX.format(dst=dst_ip, port=port,
+                                chunks=nbytes >> 16) + "\"", timeout=60)
+    except subprocess.SubprocessError as e:
+        rx.kill()
+        return None, str(e)
+    rx.communicate(timeout=30)
+    n, peer = out.split()
+    return int(n), peer
+
+
+def same_node_l3(a):
+    ok, out = ping("a1", "10.2.0.1")
+    check(ok and ttl_of(out) == 63, f"L3 same node: a1 -> a2 ping, reply "
+          f"ttl {ttl_of(out)} (64 - 1 by the router)")
+    ok, out = ping("a1", "10.1.0.254")
+    check(ok and ttl_of(out) == 64, "ICMP echo to the gateway answered by "
+          "the switch")
+    n, peers = udp("a1", "a2", "10.2.0.1", 2000, 7001)
+    check(n == 2000 and peers == ["10.1.0.1"],
+          f"L3 same node: {n}/2000 UDP datagrams a1 -> a2")
+    time.sleep(0.5)
+    f = a.flows("l3", 17)
+    f = f[0] if len(f) == 1 else None
+    if check(f is not None and f["where"] == "nic", "L3 UDP flow in the "
+             "NIC with the §7.4 template"):
+        act, c = f["actions"], f["counters"]
+        check(act.get("set_mac_src", "").lower() == GW_MAC and
+              act.get("set_mac_dst", "").lower() == VMS["a2"][1] and
+              act.get("dec_ttl"),
+              f"§7.4 actions rewrite MACs and decrement TTL: {act}")
+        check(c["sw_packets"] + c["nic_packets"] == 2000 and
+              c["nic_packets"] >= 1700, f"software {c['sw_packets']} + NIC "
+              f"{c['nic_packets']} = 2000 (all but the first in the NIC)")
+    up = a.j("stats")["rx_upcalls"]
+    n, peer = tcp("a1", "a2", "10.2.0.1", 100 << 20, 7002)
+    up2 = a.j("stats")["rx_upcalls"]
+    check(n == 100 << 20 and peer == "10.1.0.1",
+          f"L3 same node: TCP {n} bytes of {100 << 20} a1 -> a2")
+    tf = a.flows("l3", 6)
+    nic = sum(f["counters"]["nic_packets"] for f in tf)
+    check(len(tf) == 2 and all(f["where"] == "nic" for f in tf) and
+          nic > 1000 and up2 - up < 200,
+          f"TCP both directions in the NIC ({nic} packets), slow path saw "
+          f"{up2 - up} packets")
+
+
+def fip(a):
+    n, peers = udp("a1", "x1", "172.16.0.10", 50, 7003)
+    check(n == 50 and peers == ["172.16.0.100"],
+          f"FIP out: x1 sees a1 as {peers} ({n}/50)")
+    n, peer = tcp("x1", "a1", "172.16.0.100", 4 << 20, 7004)
+    check(n == 4 << 20 and peer == "172.16.0.10",
+          f"FIP in: TCP x1 -> 172.16.0.100 reaches a1 ({n} bytes, a1 sees "
+          f"{peer}); both TCP stacks accepted the rewritten checksums")
+    acts = [f["actions"] for f in a.flows("l3", 6)]
+    check(any(x.get("set_ipv4_dst") == "10.1.0.1" for x in acts) and
+          any(x.get("set_ipv4_src") == "172.16.0.100" for x in acts),
+          "FIP TCP flows carry SET_IPV4_DST / SET_IPV4_SRC")
+
+
+def tshark_vnis(iface, seconds, action):
+    cap = subprocess.Popen(["tshark", "-i", iface, "-a",
+                            f"duration:{seconds}", "-f", "udp port 4789",
+                            "-T", "fields", "-e", "vxlan.vni"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           text=True)
+    time.sleep(2)
+    action()
+    out = cap.communicate(timeout=seconds + 30)[0]
+    return [int(v) for v in out.split() if v.isdigit()]
+
+
+def cross_node(a, b):
+    ok, _ = ping("a1", "10.1.0.2")
+    check(ok, "L2 cross node: a1 -> b1 ping over VXLAN")
+    got = []
+    vnis = tshark_vnis(f"{T}pA", 8, lambda: got.append(
+        udp("a1", "b1", "10.1.0.2", 1000, 7005)))
+    n = got[0][0] if got else 0
+    check(n == 1000, f"L2 cross node: {n}/1000 UDP a1 -> b1")
+    check(len(vnis) >= 1000 and set(vnis) == {100},
+          f"tshark decodes {len(vnis)} underlay packets as VXLAN, VNIs "
+          f"{sorted(set(vnis))}")
+    time.sleep(0.5)
+    fa, fb = a.flows("l2-encap", 17), b.flows("l2-decap", 17)
+    check(len(fa) == 1 and fa[0]["where"] == "nic" and
+          fa[0]["counters"]["nic_packets"] >= 900,
+          "node A: §7.3 egress rule (VXLAN_ENCAP) in the NIC carried it")
+    check(len(fb) == 1 and fb[0]["where"] == "nic" and
+          fb[0]["counters"]["nic_packets"] >= 900 and
+          fb[0]["match"].get("vni") == 100,
+          "node B: §7.3 ingress rule (VXLAN_DECAP, vni 100) carried it")
+    ok, out = ping("a1", "10.2.0.2")
+    check(ok and ttl_of(out) == 62, f"L3 cross node: a1 -> b2 ping, ttl "
+          f"{ttl_of(out)} (routed on both nodes)")
+    n, _ = udp("a1", "b2", "10.2.0.2", 1000, 7006)
+    time.sleep(0.5)
+    fa, fb = a.flows("l3-encap", 17), b.flows("l3-decap", 17)
+    check(n == 1000 and len(fa) == 1 and fa[0]["where"] == "nic" and
+          fa[0]["actions"]["vxlan_encap"]["vni"] == 5000 and
+          len(fb) == 1 and fb[0]["where"] == "nic",
+          f"L3 cross node: {n}/1000 UDP, §7.5 egress (L3 VNI 5000) and "
+          "ingress rules in the NICs")
+    n, peer = tcp("a1", "b1", "10.1.0.2", 20 << 20, 7007)
+    check(n == 20 << 20, f"L2 cross node: TCP {n} bytes a1 -> b1")
+
+
+def kernel_vxlan(a):
+    ok, _ = ping("a1", K_IP)
+    check(ok, "interop: a1 -> kernel VXLAN VM ping")
+    ok, _ = ping("k", "10.1.0.1")
+    check(ok, "interop: kernel VXLAN VM -> a1 ping")
+    n, _ = tcp("a1", "k", K_IP, 10 << 20, 7008)
+    check(n == 10 << 20, f"interop: TCP {n} bytes a1 -> kernel VXLAN")
+    n, _ = tcp("k", "a1", "10.1.0.1", 10 << 20, 7009)
+    check(n == 10 << 20, f"interop: TCP {n} bytes kernel VXLAN -> a1")
+
+
+def isolation(a):
+    cap = subprocess.Popen(["ip", "netns", "exec", ns("a1"), "tshark", "-i",
+                            "eth0", "-a", "duration:6", "-f",
+                            f"ether src {VMS['a3'][1]}", "-T", "fields",
+                            "-e", "frame.number"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           text=True)
+    time.sleep(2)
+    nsx("a3", "/usr/bin/python3 -c \"import socket;s=socket.socket(2,2);"
+        "s.setsockopt(1,6,1)\nfor i in range(300): "
+        "s.sendto(b'z'*64,('10.1.0.255',9))\"")
+    ping("a3", "10.1.0.1")
+    seen = cap.communicate(timeout=30)[0].split()
+    st = a.j("stats")
+    check(len(seen) == 0 and st["fwd_flood"] > 300,
+          f"isolation: a1 (VNI 100) got {len(seen)} frames of a3 (VNI 400) "
+          f"after a flood of 300 broadcasts")
+
+
+def revalidation(a):
+    check(len([f for f in a.flows("l3") if "set_ipv4_src" in
+               f["actions"]]) >= 1, "before fip del: SNAT flows exist")
+    a.do("fip", "del", "172.16.0.100")
+    t0 = time.time()
+    left = [f for f in a.flows() if "set_ipv4_src" in f["actions"] or
+            "set_ipv4_dst" in f["actions"]]
+    check(not left and time.time() - t0 < 1,
+          "fip del: every FIP flow is gone (NIC and software) at once")
+    n, peers = udp("a1", "x1", "172.16.0.10", 20, 7010)
+    check(n == 20 and peers == ["10.1.0.1"],
+          f"fip del: x1 now sees a1 as {peers}")
+    a.do("port", "del", "a2")
+    left = [f for f in a.flows() if f["actions"]["port_id"] is not None and
+            f["actions"].get("set_mac_dst", "").lower() == VMS["a2"][1]]
+    check(not left, "port del a2: flows toward it are gone")
+    ok, _ = ping("a1", "10.2.0.1")
+    check(not ok, "port del a2: a2 no longer reachable")
+
+
+def ttl_expiry():
+    r = subprocess.run(f"ip netns exec {ns('a1')} ping -c 1 -W 2 -t 1 "
+                       "10.2.0.2", shell=True, text=True,
+                       capture_output=True)
+    check("Time to live exceeded" in r.stdout and "10.1.0.254" in r.stdout,
+          "TTL 1 through the router: ICMP time exceeded from the gateway")
+
+
+def main():
+    if os.geteuid() != 0:
+        print("SKIP: needs root (network namespaces)")
+        return 77
+    for tool in ("ping", "tshark"):
+        if shutil.which(tool) is None:
+            print(f"SKIP: {tool} missing (scripts/setup.sh)")
+            return 77
+    tmp = tempfile.mkdtemp(prefix="nfov", dir="/run")
+    ds = []
+    try:
+        topo_up()
+        a = Daemon(tmp, "A")
+        ds.append(a)
+        b = Daemon(tmp, "B")
+        ds.append(b)
+        model(a)
+        model(b)
+        same_node_l3(a)
+        fip(a)
+        cross_node(a, b)
+        kernel_vxlan(a)
+        isolation(a)
+        ttl_expiry()
+        revalidation(a)
+    finally:
+        for d in ds:
+            d.stop()
+        topo_down()
+        if failed:
+            for n in ("A", "B"):
+                p = os.path.join(tmp, f"nfd{n}.log")
+                if os.path.exists(p):
+                    print(f"--- nicflowd {n}\n" + open(p).read()[-2000:])
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
