@@ -50,6 +50,7 @@ struct nfd_opts {
 	char underlay[NFD_MAX_UNDERLAY][256]; /**< vdevs created first */
 	int nb_underlay;
 	unsigned int idle_timeout;
+	bool no_offload;        /**< software only (benchmarks, debugging) */
 	json_t *model;          /**< the file's networks/ports, or NULL */
 };
 

@@ -87,6 +87,16 @@ opt_idle(struct nfd_opts *o, const char *a, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+opt_no_offload(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	RTE_SET_USED(a);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	o->no_offload = true;
+	return 0;
+}
+
 static const struct {
 	struct option opt;
 	opt_fn fn;
@@ -97,6 +107,7 @@ static const struct {
 	{{"devargs", required_argument, NULL, 0}, opt_devargs},
 	{{"underlay", required_argument, NULL, 0}, opt_underlay},
 	{{"idle-timeout", required_argument, NULL, 0}, opt_idle},
+	{{"no-offload", no_argument, NULL, 0}, opt_no_offload},
 };
 
 int

@@ -8,6 +8,7 @@
  *
  *   nicflowd [EAL args] -- [--config FILE] [--socket PATH] [--nic NAME]
  *            [--devargs ARGS] [--underlay VDEV]... [--idle-timeout S]
+ *            [--no-offload]
  *
  * Without EAL args the embedded default is used: no hugepages, 1 GB,
  * --file-prefix nicflowd, no PCI, lcores 0-1 with lcore 1 a service lcore
@@ -81,6 +82,7 @@ opts_build(int argc, char **argv, struct nfd_opts *o)
 	}
 	if (cli.idle_timeout != 0)
 		o->idle_timeout = cli.idle_timeout;
+	o->no_offload = cli.no_offload;
 	return 0;
 }
 
@@ -194,6 +196,7 @@ nfd_setup(struct nfd *d, struct rte_mempool *pool)
 		return -rte_errno;
 	}
 	d->vs->idle_timeout = d->opts.idle_timeout;
+	d->vs->no_offload = d->opts.no_offload;
 	if (d->opts.model != NULL) {
 		rc = vs_model_from_json(d->vs, d->opts.model, err,
 					sizeof(err));

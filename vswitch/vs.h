@@ -245,6 +245,7 @@ struct vs_switch {
 	uint16_t uplink;             /**< its port id */
 	struct rte_ether_addr uplink_mac;
 	unsigned int idle_timeout;   /**< seconds */
+	bool no_offload;             /**< keep every flow in software */
 	uint32_t vtep;               /**< local VTEP address, 0 = none */
 	uint64_t gen;                /**< model generation (revalidation) */
 	uint64_t reval_gen;          /**< generation last revalidated */

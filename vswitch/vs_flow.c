@@ -60,6 +60,9 @@ vs_flow_account(struct vs_switch *vs, const struct vs_flow_key *k,
 		if (vs_rule_build(k, acts, 0, &r, f->reason,
 				  sizeof(f->reason)) != 0)
 			f->where = VS_FLOW_SOFTWARE;
+		else if (vs->no_offload)
+			snprintf(f->reason, sizeof(f->reason),
+				 "offload disabled (--no-offload)");
 		else if (rte_ring_enqueue(vs->offload_q,
 					  (void *)(uintptr_t)idx) == 0)
 			f->where = VS_FLOW_PENDING;
