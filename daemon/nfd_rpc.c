@@ -104,6 +104,7 @@ KIND_METHODS(port)
 KIND_METHODS(remote)
 KIND_METHODS(fip)
 KIND_METHODS(vtep)
+KIND_METHODS(mirror)
 
 static int
 m_flow_dump(void *ctx, json_t *params, json_t **result, char *err,
@@ -139,6 +140,7 @@ static const struct nf_rpc_method nfd_methods[] = {
 	KIND_ROWS(remote),
 	KIND_ROWS(fip),
 	KIND_ROWS(vtep),
+	KIND_ROWS(mirror),
 	{"flow_dump", m_flow_dump},
 	{"stats_get", m_stats_get},
 	{NULL, NULL},

@@ -25,6 +25,10 @@
  *   - fip:     a floating IP of a port, in an external network of the
  *              port's router (1:1 NAT, §7.4/§7.5 SET_IPV4_SRC/DST).
  *   - vtep:    this node's underlay IPv4 address on the NIC's uplink.
+ *   - mirror:  copies of what a port sends ("in"), receives ("out") or
+ *              both, to a local port or VXLAN-encapsulated to a collector
+ *              (§7.6 SAMPLE ratio 1); the copy is the packet as it entered
+ *              the switch, as the NIC's SAMPLE takes it.
  * Every change bumps vs->gen; the control thread then revalidates.
  *
  * Slow path (vs_datapath.c, vs_xlate.c, vs_exec.c). Packets the NIC has no
@@ -79,6 +83,7 @@
 #define VS_MAX_REMOTES 256
 #define VS_MAX_FIPS 64
 #define VS_MAX_NEIGH 64
+#define VS_MAX_MIRRORS 16
 #define VS_MAX_FLOWS 4096
 #define VS_BURST 32
 #define VS_IDLE_TIMEOUT_S 10 /**< default aging timeout */
@@ -112,6 +117,7 @@ struct vs_stats {
 	uint64_t arp_replies;  /**< ARP answered by the switch */
 	uint64_t icmp_replies; /**< echo replies and time exceeded sent */
 	uint64_t arp_requests; /**< ARP requests for remote VTEPs sent */
+	uint64_t mirror_copies; /**< copies sent by mirrors in software */
 	uint64_t drops[VS_DROP_MAX];
 };
 
@@ -157,6 +163,19 @@ struct vs_fip {
 	bool used;
 	uint32_t fip;                /**< network order */
 	int port;                    /**< index in vs->ports */
+};
+
+#define VS_MIRROR_IN 0x1  /**< what the port sends */
+#define VS_MIRROR_OUT 0x2 /**< what the port is sent */
+
+struct vs_mirror {
+	bool used;
+	char name[VS_NAME_MAX];
+	int port;                    /**< the mirrored port (index) */
+	uint8_t dir;                 /**< VS_MIRROR_IN | VS_MIRROR_OUT */
+	int to_port;                 /**< local mirror port, or -1 */
+	uint32_t collector;          /**< remote collector (network order) */
+	uint32_t vni;                /**< VNI toward the collector */
 };
 
 /** An underlay neighbour (remote VTEP), resolved by ARP on the uplink. */
@@ -213,7 +232,18 @@ struct vs_acts {
 	uint32_t vni;
 	struct rte_ether_addr o_src, o_dst;
 	uint32_t o_sip, o_dip;       /**< network order */
+	/* MIRROR (§7.6 SAMPLE): a copy to m_port, encapsulated when
+	 * mirror == VS_MIR_REMOTE (o_src/o_sip as for ENCAP). */
+	uint8_t mirror;              /**< VS_MIR_* */
+	uint16_t m_port;
+	uint32_t m_vni;
+	struct rte_ether_addr m_o_dst;
+	uint32_t m_o_dip;
 };
+
+#define VS_MIR_NONE 0
+#define VS_MIR_LOCAL 1
+#define VS_MIR_REMOTE 2
 
 enum vs_flow_where {
 	VS_FLOW_SOFTWARE,  /**< not offloadable (reason says why) */
@@ -255,6 +285,7 @@ struct vs_switch {
 	struct vs_remote remotes[VS_MAX_REMOTES];
 	struct vs_fip fips[VS_MAX_FIPS];
 	struct vs_neigh neigh[VS_MAX_NEIGH];
+	struct vs_mirror mirrors[VS_MAX_MIRRORS];
 	struct rte_hash *flow_hash;  /**< key → index in flows */
 	struct vs_flow *flows;       /**< VS_MAX_FLOWS */
 	struct rte_ring *offload_q;  /**< flow indices to offload */
@@ -273,7 +304,8 @@ void vs_switch_destroy(struct vs_switch *vs);
 /* ---- model (vs_model.c); callers hold nothing. */
 
 /** Kinds of model objects, in dependency order (a later kind may refer to
- * an earlier one): "router", "network", "port", "remote", "fip", "vtep". */
+ * an earlier one): "router", "network", "port", "remote", "fip", "vtep",
+ * "mirror". */
 extern const char *const vs_kind_names[];
 
 /**
@@ -335,6 +367,12 @@ struct vs_xlate_out {
 	uint32_t neigh_ip;      /**< VS_V_NEIGH */
 };
 
+/** Set a's mirror fields for a packet from port slot in_slot (-1: the
+ * uplink) to port slot out_slot (-1: not a local port). @return true when
+ * a mirror applies. A remote mirror whose collector is not resolved yet
+ * does not apply (its resolution moves vs->gen). */
+bool vs_mirror_acts(struct vs_switch *vs, int in_slot, int out_slot,
+		    struct vs_acts *a);
 /** Decide what a packet of key k becomes under the current model. */
 enum vs_verdict vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
 			 struct vs_xlate_out *out);
@@ -383,12 +421,17 @@ struct vs_rule {
 	struct rte_flow_action_port_id port;
 	struct rte_flow_action_set_mac mac_src, mac_dst;
 	struct rte_flow_action_set_ipv4 nat;
-	struct rte_flow_action_vxlan_encap encap;
-	struct rte_flow_item encap_items[5];
-	struct rte_flow_item_eth o_eth;
-	struct rte_flow_item_ipv4 o_ip4;
-	struct rte_flow_item_udp o_udp;
-	struct rte_flow_item_vxlan o_vxlan;
+	struct vs_encap_def {
+		struct rte_flow_action_vxlan_encap conf;
+		struct rte_flow_item items[5];
+		struct rte_flow_item_eth eth;
+		struct rte_flow_item_ipv4 ip4;
+		struct rte_flow_item_udp udp;
+		struct rte_flow_item_vxlan vxlan;
+	} encap, m_encap;            /**< VXLAN_ENCAP, and SAMPLE's */
+	struct rte_flow_action_sample sample;
+	struct rte_flow_action sample_acts[3];
+	struct rte_flow_action_port_id m_port;
 };
 
 /** Build the rule of the template acts->tpl for key k (created on

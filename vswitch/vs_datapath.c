@@ -147,6 +147,38 @@ uplink_arp(struct vs_switch *vs, struct vs_burst *b, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/* ---------------------------------------------------- mirrors */
+
+/* §7.6 in software: a copy of m as it entered the switch (before the
+ * flow's rewrites, as the NIC's SAMPLE takes it) to the mirror port,
+ * VXLAN-encapsulated toward a remote collector. */
+static void
+mirror_copy(struct vs_switch *vs, struct vs_burst *b, struct rte_mbuf *m,
+	    const struct nf_flow_key *k, const struct vs_acts *a)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, vs->pool, 0, UINT32_MAX);
+	struct vs_acts e;
+
+	if (c == NULL) {
+		vs->stats.drops[VS_DROP_NO_MBUF]++;
+		return;
+	}
+	if (a->mirror == VS_MIR_REMOTE) {
+		memset(&e, 0, sizeof(e));
+		e.vni = a->m_vni;
+		e.o_src = a->o_src;
+		e.o_dst = a->m_o_dst;
+		e.o_sip = a->o_sip;
+		e.o_dip = a->m_o_dip;
+		if (vs_exec_encap(&e, c, k) != 0) {
+			drop(vs, c, VS_DROP_EXEC);
+			return;
+		}
+	}
+	vs->stats.mirror_copies++;
+	txq_put(vs, b, a->m_port, c);
+}
+
 /* ---------------------------------------------------- floods */
 
 /* Copy (or hand over, for the last one) p to every local port of net but
@@ -158,6 +190,10 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 	uint32_t vteps[VS_MAX_REMOTES];
 	int dst[VS_MAX_PORTS], nd = 0, nv = 0;
 
+	struct vs_acts ma = {0};
+
+	if (in_slot >= 0 && vs_mirror_acts(vs, in_slot, -1, &ma))
+		mirror_copy(vs, b, p->m, &p->k, &ma);
 	if (p->fk.in_port == vs->uplink)
 		rte_pktmbuf_adj(p->m, p->lay.l2); /* deliver the inner frame */
 	for (int i = 0; i < VS_MAX_PORTS; i++)
@@ -347,6 +383,8 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 		f->sw_bytes += p->m->pkt_len;
 		f->last_seen = b->now;
 	}
+	if (a->mirror != VS_MIR_NONE)
+		mirror_copy(vs, b, p->m, &p->k, a);
 	if (vs_exec_apply(a, p->m, &p->k, &p->lay) != 0) {
 		drop(vs, p->m, VS_DROP_EXEC);
 		return;
@@ -501,7 +539,7 @@ vs_stats_to_json(struct vs_switch *vs)
 		json_object_set_new(drops, drop_names[i],
 				    json_integer((json_int_t)vs->stats.drops[i]));
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:I, s:o}",
+			 "s:I, s:I, s:I, s:o}",
 		"rx_upcalls", (json_int_t)vs->stats.rx_upcalls,
 		"rx_uplink", (json_int_t)vs->stats.rx_uplink,
 		"fwd_unicast", (json_int_t)vs->stats.fwd_unicast,
@@ -510,6 +548,7 @@ vs_stats_to_json(struct vs_switch *vs)
 		"arp_replies", (json_int_t)vs->stats.arp_replies,
 		"icmp_replies", (json_int_t)vs->stats.icmp_replies,
 		"arp_requests", (json_int_t)vs->stats.arp_requests,
+		"mirror_copies", (json_int_t)vs->stats.mirror_copies,
 		"offloads", (json_int_t)vs->offloads,
 		"offload_refused", (json_int_t)vs->offload_refused,
 		"aged", (json_int_t)vs->aged,

@@ -51,6 +51,10 @@ vs_exec_encap(const struct vs_acts *a, struct rte_mbuf *m,
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(len + VS_ENCAP_LEN -
 						       sizeof(*eth)));
+	/* DF, as the NIC's VXLAN_ENCAP builds it (docs/snic.md): the
+	 * underlay never fragments a tunnelled packet (N-15 keeps them
+	 * under the uplink MTU). */
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = OUTER_TTL;
 	ip->next_proto_id = IPPROTO_UDP;
 	ip->src_addr = a->o_sip;

@@ -346,6 +346,17 @@ flow_acts_json(const struct vs_acts *a)
 					    sizeof(dip))));
 	}
 	json_object_set_new(o, "port_id", json_integer(a->out_port));
+	if (a->mirror != VS_MIR_NONE) {
+		json_t *m = json_pack("{s:i, s:i}", "ratio", 1, "port_id",
+				      (int)a->m_port);
+
+		if (a->mirror == VS_MIR_REMOTE)
+			json_object_set_new(m, "vni", json_integer(a->m_vni));
+		if (a->mirror == VS_MIR_REMOTE)
+			json_object_set_new(m, "ip_dst", json_string(inet_ntop(
+				AF_INET, &a->m_o_dip, ip, sizeof(ip))));
+		json_object_set_new(o, "sample", m);
+	}
 	return o;
 }
 

@@ -741,6 +741,11 @@ port_del(struct vs_switch *vs, const struct fval *key, char *err,
 	if (f >= 0)
 		return ERR(EBUSY, "port '%s' still has fip %s", key->s,
 			   ip_str(vs->fips[f].fip, ip));
+	for (int i = 0; i < VS_MAX_MIRRORS; i++)
+		if (vs->mirrors[i].used && (vs->mirrors[i].port == p ||
+					    vs->mirrors[i].to_port == p))
+			return ERR(EBUSY, "port '%s' is in mirror '%s'", key->s,
+				   vs->mirrors[i].name);
 	memset(&vs->ports[p], 0, sizeof(vs->ports[p]));
 	return 0;
 }
@@ -931,6 +936,108 @@ vtep_list(const struct vs_switch *vs, json_t *out)
 			ip_str(vs->vtep, ip)));
 }
 
+/* ---------------------------------------------------- mirrors */
+
+static int
+mirror_find(const struct vs_switch *vs, const char *name)
+{
+	FIND(vs->mirrors, VS_MAX_MIRRORS, strcmp(o->name, name) == 0);
+}
+
+static const char *const mirror_dirs[] = {
+	[VS_MIRROR_IN] = "in", [VS_MIRROR_OUT] = "out",
+	[VS_MIRROR_IN | VS_MIRROR_OUT] = "both",
+};
+
+/* fields: name port direction to_port collector vni */
+static int
+mirror_add(struct vs_switch *vs, const struct fval *v, char *err,
+	   size_t errlen)
+{
+	struct vs_mirror m = {.used = true, .dir = VS_MIRROR_IN, .to_port = -1};
+	int slot = -1;
+
+	if (mirror_find(vs, v[0].s) >= 0)
+		return ERR(EEXIST, "mirror '%s' already exists", v[0].s);
+	m.port = port_find(vs, v[1].s);
+	if (m.port < 0)
+		return ERR(ENOENT, "port: unknown port '%s'", v[1].s);
+	if (v[2].set) {
+		for (m.dir = 1; m.dir < RTE_DIM(mirror_dirs); m.dir++)
+			if (strcmp(v[2].s, mirror_dirs[m.dir]) == 0)
+				break;
+		if (m.dir == RTE_DIM(mirror_dirs))
+			return ERR(EINVAL, "direction: '%s' is not in, out or "
+				   "both", v[2].s);
+	}
+	if (v[3].set == v[4].set)
+		return ERR(EINVAL, "to_port/collector: give exactly one "
+			   "(a local port or a remote collector)");
+	if (v[3].set) {
+		m.to_port = port_find(vs, v[3].s);
+		if (m.to_port < 0)
+			return ERR(ENOENT, "to_port: unknown port '%s'", v[3].s);
+		if (m.to_port == m.port)
+			return ERR(EINVAL, "to_port: '%s' is the mirrored port",
+				   v[3].s);
+		if (v[5].set)
+			return ERR(EINVAL, "vni: only for a collector");
+	} else {
+		if (!v[5].set)
+			return ERR(EINVAL, "vni: missing (the collector's VNI)");
+		m.collector = v[4].u;
+		m.vni = v[5].u;
+		vs_neigh_get(vs, m.collector); /* resolve it ahead */
+	}
+	for (int i = 0; slot < 0 && i < VS_MAX_MIRRORS; i++)
+		if (!vs->mirrors[i].used)
+			slot = i;
+	if (slot < 0)
+		return ERR(ENOSPC, "too many mirrors (at most %d)",
+			   VS_MAX_MIRRORS);
+	strlcpy(m.name, v[0].s, sizeof(m.name));
+	vs->mirrors[slot] = m;
+	return 0;
+}
+
+static int
+mirror_del(struct vs_switch *vs, const struct fval *key, char *err,
+	   size_t errlen)
+{
+	int m = mirror_find(vs, key->s);
+
+	if (m < 0)
+		return ERR(ENOENT, "mirror '%s' does not exist", key->s);
+	memset(&vs->mirrors[m], 0, sizeof(vs->mirrors[m]));
+	return 0;
+}
+
+static void
+mirror_list(const struct vs_switch *vs, json_t *out)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	for (int i = 0; i < VS_MAX_MIRRORS; i++) {
+		const struct vs_mirror *m = &vs->mirrors[i];
+		json_t *o;
+
+		if (!m->used)
+			continue;
+		o = json_pack("{s:s, s:s, s:s}", "name", m->name, "port",
+			      vs->ports[m->port].name, "direction",
+			      mirror_dirs[m->dir]);
+		if (m->to_port >= 0) {
+			json_object_set_new(o, "to_port", json_string(
+				vs->ports[m->to_port].name));
+		} else {
+			json_object_set_new(o, "collector", json_string(
+				ip_str(m->collector, ip)));
+			json_object_set_new(o, "vni", json_integer(m->vni));
+		}
+		json_array_append_new(out, o);
+	}
+}
+
 /* ---------------------------------------------------- kinds */
 
 static const struct kind kinds[] = {
@@ -958,10 +1065,16 @@ static const struct kind kinds[] = {
 	 fip_add, fip_del, fip_list},
 	{"vtep", "vteps", "ip", {{"ip", F_IPV4, true, 0}},
 	 vtep_add, vtep_del, vtep_list},
+	{"mirror", "mirrors", "name", {
+		{"name", F_NAME, true, 0}, {"port", F_STR, true, 0},
+		{"direction", F_STR, false, 0}, {"to_port", F_STR, false, 0},
+		{"collector", F_IPV4, false, 0},
+		{"vni", F_UINT, false, VS_VNI_MAX}},
+	 mirror_add, mirror_del, mirror_list},
 };
 
 const char *const vs_kind_names[] = {
-	"router", "network", "port", "remote", "fip", "vtep", NULL,
+	"router", "network", "port", "remote", "fip", "vtep", "mirror", NULL,
 };
 
 static const struct kind *

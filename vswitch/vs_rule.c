@@ -8,7 +8,7 @@
  * pattern — ETH (src, dst, type) / VLAN (all zero: untagged) / IPV4|IPV6
  * (dst, proto) / VXLAN (vni: 0 from a VM, the VNI from the uplink) — and
  * its own action list, one row of tpls[] naming the actions in the spec's
- * order. Nothing is offloaded that N-3 keeps in software (non-TCP/UDP,
+ * order (a mirror adds §7.6's SAMPLE after PORT_ID). Nothing is offloaded that N-3 keeps in software (non-TCP/UDP,
  * tagged frames: access/trunk VLANs are not modelled yet).
  */
 
@@ -23,20 +23,21 @@
 /* Steps of an action list; a row ends at A_END. */
 enum step {
 	A_END, A_COUNT, A_DECAP, A_MAC, A_NAT, A_ENCAP, A_TTL, A_PORT,
+	A_SAMPLE, /* §7.6: after the template's PORT_ID, when mirrored */
 };
 
 static const struct {
 	const char *name;
-	enum step steps[8];
+	enum step steps[10];
 } tpls[VS_TPL_MAX] = {
-	[VS_TPL_L2] = {"l2", {A_COUNT, A_PORT}},
-	[VS_TPL_L2_ENCAP] = {"l2-encap", {A_COUNT, A_ENCAP, A_PORT}},
-	[VS_TPL_L2_DECAP] = {"l2-decap", {A_DECAP, A_COUNT, A_PORT}},
-	[VS_TPL_L3] = {"l3", {A_COUNT, A_MAC, A_NAT, A_TTL, A_PORT}},
-	[VS_TPL_L3_ENCAP] = {"l3-encap",
-			     {A_COUNT, A_MAC, A_NAT, A_ENCAP, A_TTL, A_PORT}},
-	[VS_TPL_L3_DECAP] = {"l3-decap",
-			     {A_DECAP, A_COUNT, A_MAC, A_NAT, A_TTL, A_PORT}},
+	[VS_TPL_L2] = {"l2", {A_COUNT, A_PORT, A_SAMPLE}},
+	[VS_TPL_L2_ENCAP] = {"l2-encap", {A_COUNT, A_ENCAP, A_PORT, A_SAMPLE}},
+	[VS_TPL_L2_DECAP] = {"l2-decap", {A_DECAP, A_COUNT, A_PORT, A_SAMPLE}},
+	[VS_TPL_L3] = {"l3", {A_COUNT, A_MAC, A_NAT, A_TTL, A_PORT, A_SAMPLE}},
+	[VS_TPL_L3_ENCAP] = {"l3-encap", {A_COUNT, A_MAC, A_NAT, A_ENCAP,
+					  A_TTL, A_PORT, A_SAMPLE}},
+	[VS_TPL_L3_DECAP] = {"l3-decap", {A_DECAP, A_COUNT, A_MAC, A_NAT,
+					  A_TTL, A_PORT, A_SAMPLE}},
 };
 
 const char *
@@ -91,33 +92,56 @@ pattern_build(const struct vs_flow_key *k, struct vs_rule *r)
 
 /* VXLAN_ENCAP definition ETH / IPV4 / UDP (src 0: the NIC picks it, N-7;
  * dst 4789) / VXLAN, as §7.3.1 lists it. */
-static void
-encap_build(const struct vs_acts *a, struct vs_rule *r)
+static const struct rte_flow_action_vxlan_encap *
+encap_build(struct vs_encap_def *d, uint32_t vni,
+	    const struct rte_ether_addr *src, const struct rte_ether_addr *dst,
+	    uint32_t sip, uint32_t dip)
 {
 	int n = 0;
 
-	r->o_eth.hdr.src_addr = a->o_src;
-	r->o_eth.hdr.dst_addr = a->o_dst;
-	r->o_eth.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	r->encap_items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_ETH,
-						     &r->o_eth, NULL, NULL};
-	r->o_ip4.hdr.version_ihl = RTE_IPV4_VHL_DEF;
-	r->o_ip4.hdr.time_to_live = 64;
-	r->o_ip4.hdr.next_proto_id = IPPROTO_UDP;
-	r->o_ip4.hdr.src_addr = a->o_sip;
-	r->o_ip4.hdr.dst_addr = a->o_dip;
-	r->encap_items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_IPV4,
-						     &r->o_ip4, NULL, NULL};
-	r->o_udp.hdr.dst_port = RTE_BE16(VS_VXLAN_PORT);
-	r->encap_items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_UDP,
-						     &r->o_udp, NULL, NULL};
-	r->o_vxlan.vni[0] = (uint8_t)(a->vni >> 16);
-	r->o_vxlan.vni[1] = (uint8_t)(a->vni >> 8);
-	r->o_vxlan.vni[2] = (uint8_t)a->vni;
-	r->encap_items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_VXLAN,
-						     &r->o_vxlan, NULL, NULL};
-	r->encap_items[n].type = RTE_FLOW_ITEM_TYPE_END;
-	r->encap.definition = r->encap_items;
+	d->eth.hdr.src_addr = *src;
+	d->eth.hdr.dst_addr = *dst;
+	d->eth.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	d->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_ETH,
+					       &d->eth, NULL, NULL};
+	d->ip4.hdr.version_ihl = RTE_IPV4_VHL_DEF;
+	d->ip4.hdr.time_to_live = 64;
+	d->ip4.hdr.next_proto_id = IPPROTO_UDP;
+	d->ip4.hdr.src_addr = sip;
+	d->ip4.hdr.dst_addr = dip;
+	d->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_IPV4,
+					       &d->ip4, NULL, NULL};
+	d->udp.hdr.dst_port = RTE_BE16(VS_VXLAN_PORT);
+	d->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_UDP,
+					       &d->udp, NULL, NULL};
+	d->vxlan.vni[0] = (uint8_t)(vni >> 16);
+	d->vxlan.vni[1] = (uint8_t)(vni >> 8);
+	d->vxlan.vni[2] = (uint8_t)vni;
+	d->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_VXLAN,
+					       &d->vxlan, NULL, NULL};
+	d->items[n].type = RTE_FLOW_ITEM_TYPE_END;
+	d->conf.definition = d->items;
+	return &d->conf;
+}
+
+/* §7.6: SAMPLE ratio 1 with [VXLAN_ENCAP /] PORT_ID sub-actions. */
+static const struct rte_flow_action_sample *
+sample_build(const struct vs_acts *a, struct vs_rule *r)
+{
+	int n = 0;
+
+	if (a->mirror == VS_MIR_REMOTE)
+		r->sample_acts[n++] = (struct rte_flow_action){
+			RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP,
+			encap_build(&r->m_encap, a->m_vni, &a->o_src,
+				    &a->m_o_dst, a->o_sip, a->m_o_dip)};
+	r->m_port.id = a->m_port;
+	r->sample_acts[n++] = (struct rte_flow_action){
+		RTE_FLOW_ACTION_TYPE_PORT_ID, &r->m_port};
+	r->sample_acts[n].type = RTE_FLOW_ACTION_TYPE_END;
+	r->sample.ratio = 1;
+	r->sample.actions = r->sample_acts;
+	return &r->sample;
 }
 
 int
@@ -174,9 +198,16 @@ vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
 				RTE_FLOW_ACTION_TYPE_SET_IPV4_DST, &r->nat};
 			break;
 		case A_ENCAP:
-			encap_build(a, r);
 			*act++ = (struct rte_flow_action){
-				RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, &r->encap};
+				RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP,
+				encap_build(&r->encap, a->vni, &a->o_src,
+					    &a->o_dst, a->o_sip, a->o_dip)};
+			break;
+		case A_SAMPLE:
+			if (a->mirror != VS_MIR_NONE)
+				*act++ = (struct rte_flow_action){
+					RTE_FLOW_ACTION_TYPE_SAMPLE,
+					sample_build(a, r)};
 			break;
 		case A_TTL:
 			*act++ = (struct rte_flow_action){

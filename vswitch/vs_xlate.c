@@ -16,7 +16,7 @@
  * network, and a floating IP as destination translated to its port.
  * From the uplink: VXLAN to our VTEP only; a network's VNI is L2 to a local
  * port (§7.3 ingress), a router's L3 VNI is L3 to a local port (§7.5
- * ingress).
+ * ingress). A mirror of the ingress or egress port adds its copy (§7.6).
  */
 
 #include <string.h>
@@ -175,18 +175,59 @@ from_uplink(struct vs_switch *vs, const struct vs_flow_key *k,
 	return route(vs, r, -1, key_ip4(k), out);
 }
 
+bool
+vs_mirror_acts(struct vs_switch *vs, int in_slot, int out_slot,
+	       struct vs_acts *a)
+{
+	for (int i = 0; i < VS_MAX_MIRRORS; i++) {
+		const struct vs_mirror *m = &vs->mirrors[i];
+		int n;
+
+		if (!m->used ||
+		    !(((m->dir & VS_MIRROR_IN) && m->port == in_slot) ||
+		      ((m->dir & VS_MIRROR_OUT) && m->port == out_slot)))
+			continue;
+		/* One SAMPLE per rule: the first mirror that selects the
+		 * packet wins (docs/vswitch.md). */
+		if (m->to_port >= 0) {
+			a->mirror = VS_MIR_LOCAL;
+			a->m_port = vs->ports[m->to_port].port_id;
+			return true;
+		}
+		n = vs_neigh_get(vs, m->collector);
+		if (vs->vtep == 0 || n < 0 || !vs->neigh[n].resolved)
+			return false;
+		a->mirror = VS_MIR_REMOTE;
+		a->m_port = vs->uplink;
+		a->m_vni = m->vni;
+		a->m_o_dst = vs->neigh[n].mac;
+		a->m_o_dip = m->collector;
+		a->o_src = vs->uplink_mac;
+		a->o_sip = vs->vtep;
+		return true;
+	}
+	return false;
+}
+
 enum vs_verdict
 vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
 	 struct vs_xlate_out *out)
 {
-	int in;
+	enum vs_verdict v;
+	int in = -1;
 
 	memset(out, 0, sizeof(*out));
 	out->net = -1;
-	if (k->in_port == vs->uplink)
-		return from_uplink(vs, k, out);
-	in = vs_port_by_id(vs, k->in_port);
-	if (in < 0)
-		return DROP(VS_DROP_NO_PORT);
-	return from_vm(vs, k, in, out);
+	if (k->in_port == vs->uplink) {
+		v = from_uplink(vs, k, out);
+	} else {
+		in = vs_port_by_id(vs, k->in_port);
+		if (in < 0)
+			return DROP(VS_DROP_NO_PORT);
+		v = from_vm(vs, k, in, out);
+	}
+	if (v == VS_V_FLOW)
+		vs_mirror_acts(vs, in, vs_port_by_id(vs, out->acts.out_port),
+			       &out->acts);
+	return v;
 }

@@ -39,6 +39,7 @@ VMS = {
     "a2": ("A", "02:00:00:02:00:01", "10.2.0.1/24", "10.2.0.254"),
     "x1": ("A", "02:00:00:03:00:10", "172.16.0.10/24", "172.16.0.254"),
     "a3": ("A", "02:00:00:04:00:01", "10.1.0.50/24", None),
+    "a4": ("A", "02:00:00:04:00:04", "10.1.0.60/24", None),
     "b1": ("B", "02:00:00:01:00:02", "10.1.0.2/24", "10.1.0.254"),
     "b2": ("B", "02:00:00:02:00:02", "10.2.0.2/24", "10.2.0.254"),
 }
@@ -204,13 +205,13 @@ def model(d):
     rep = 0
     for vm, (node, mac, ip, _) in VMS.items():
         addr = ip.split("/")[0]
-        net = "red" if vm == "a3" else nets[next(p for p in nets
+        net = "red" if vm in ("a3", "a4") else nets[next(p for p in nets
                                                  if addr.startswith(p))]
         if node == d.node:
             d.do("port", "add", vm, "rep", str(rep), "mac", mac, "ipv4",
                  addr, "network", net, "mtu", str(MTU))
             rep += 1
-        elif vm != "a3" and vm != "x1":
+        elif vm not in ("a3", "a4", "x1"):
             d.do("remote", "add", vm, "network", net, "mac", mac, "ipv4",
                  addr, "vtep", VTEP[node])
     d.do("remote", "add", "k1", "network", "blue", "mac", K_MAC, "ipv4",
@@ -390,6 +391,64 @@ def kernel_vxlan(a):
     check(n == 10 << 20, f"interop: TCP {n} bytes kernel VXLAN -> a1")
 
 
+class Capture:
+    """tshark writing a pcap, read back with scapy."""
+
+    def __init__(self, iface, bpf, netns=None, tmp="/run"):
+        self.path = tempfile.mktemp(suffix=".pcap", dir=tmp)
+        pre = ["ip", "netns", "exec", netns] if netns else []
+        self.p = subprocess.Popen(pre + ["tshark", "-i", iface, "-f", bpf,
+                                         "-w", self.path, "-q"],
+                                  stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        time.sleep(2)
+
+    def frames(self):
+        from scapy.all import rdpcap
+        time.sleep(1)
+        self.p.send_signal(signal.SIGINT)
+        self.p.wait(timeout=20)
+        try:
+            return [bytes(p) for p in rdpcap(self.path)]
+        finally:
+            os.unlink(self.path)
+
+
+def mirrors(a):
+    a1mac = VMS["a1"][1]
+    a.do("mirror", "add", "m1", "port", "a1", "to_port", "a4")
+    sent = Capture(f"{T}ha1", f"ether src {a1mac} and udp port 7020")
+    got = Capture("eth0", "udp port 7020", ns("a4"))
+    n, _ = udp("a1", "a2", "10.2.0.1", 200, 7020)
+    s, g = sent.frames(), got.frames()
+    check(n == 200 and len(s) == 200 and sorted(g) == sorted(s),
+          f"local mirror: a4 got {len(g)} exact copies of the {len(s)} "
+          "frames a1 sent")
+    f = a.flows("l3", 17)
+    f = [x for x in f if "sample" in x["actions"]]
+    check(len(f) == 1 and f[0]["where"] == "nic" and
+          f[0]["counters"]["nic_packets"] >= 150,
+          "local mirror: the flow's NIC rule carries SAMPLE and the copies")
+    a.do("mirror", "del", "m1")
+    a.do("mirror", "add", "m2", "port", "a1", "collector", VTEP["K"], "vni",
+         "999")
+    time.sleep(1.5)  # the collector's MAC: ARP from the datapath
+    sent = Capture(f"{T}ha1", f"ether src {a1mac} and udp port 7021")
+    got = Capture("eth0", "udp port 4789", ns("k"))
+    n, _ = udp("a1", "a2", "10.2.0.1", 200, 7021)
+    s, g = sent.frames(), got.frames()
+    inner = [x[50:] for x in g if len(x) > 50 and
+             int.from_bytes(x[46:49], "big") == 999]
+    check(n == 200 and len(s) == 200 and sorted(inner) == sorted(s),
+          f"remote mirror: the collector got {len(inner)} VXLAN (VNI 999) "
+          f"copies, inner frames exactly the {len(s)} a1 sent")
+    f = [x for x in a.flows("l3", 17) if "sample" in x["actions"]]
+    check(len(f) == 1 and f[0]["actions"]["sample"].get("vni") == 999 and
+          f[0]["where"] == "nic", "remote mirror: SAMPLE with VXLAN_ENCAP "
+          "in the NIC rule")
+    a.do("mirror", "del", "m2")
+
+
 def isolation(a):
     cap = subprocess.Popen(["ip", "netns", "exec", ns("a1"), "tshark", "-i",
                             "eth0", "-a", "duration:6", "-f",
@@ -410,6 +469,8 @@ def isolation(a):
 
 
 def revalidation(a):
+    # The mirror changes above revalidated a1's flows away: a new one.
+    udp("a1", "x1", "172.16.0.10", 20, 7011)
     check(len([f for f in a.flows("l3") if "set_ipv4_src" in
                f["actions"]]) >= 1, "before fip del: SNAT flows exist")
     a.do("fip", "del", "172.16.0.100")
@@ -459,6 +520,7 @@ def main():
         fip(a)
         cross_node(a, b)
         kernel_vxlan(a)
+        mirrors(a)
         isolation(a)
         ttl_expiry()
         revalidation(a)

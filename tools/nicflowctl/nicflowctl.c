@@ -44,8 +44,10 @@ static const char usage_text[] =
 	"  remote add NAME network NETWORK mac MAC ipv4 ADDR vtep ADDR\n"
 	"  fip add ADDR port PORT\n"
 	"  vtep add ADDR\n"
-	"  router|network|port|remote del NAME, fip|vtep del ADDR\n"
-	"  router|network|port|remote|fip|vtep list\n"
+	"  mirror add NAME port PORT [direction in|out|both]"
+	" (to_port PORT | collector ADDR vni VNI)\n"
+	"  router|network|port|remote|mirror del NAME, fip|vtep del ADDR\n"
+	"  router|network|port|remote|fip|vtep|mirror list\n"
 	"  dump-flows\n"
 	"  stats\n"
 	"  help\n"
@@ -158,7 +160,7 @@ print_acts(json_t *a)
 	static const char *const order[] = {
 		"vxlan_decap", "count", "set_mac_src", "set_mac_dst",
 		"set_ipv4_src", "set_ipv4_dst", "vxlan_encap", "dec_ttl",
-		"port_id",
+		"port_id", "sample",
 	};
 	const char *sep = "";
 
@@ -172,6 +174,10 @@ print_acts(json_t *a)
 			printf(":%s", json_string_value(v));
 		else if (json_is_integer(v))
 			printf(":%lld", json_integer_value(v));
+		else if (json_is_object(v) && json_object_get(v, "ratio"))
+			printf("(port_id=%lld%s%s)", num(v, "port_id"),
+			       str(v, "ip_dst")[0] ? ",vxlan_encap:" : "",
+			       str(v, "ip_dst"));
 		else if (json_is_object(v))
 			printf("(vni=%lld,ip_dst=%s,eth_dst=%s)",
 			       num(v, "vni"), str(v, "ip_dst"),
@@ -261,6 +267,11 @@ static const struct command {
 	{"vtep", "add", "vtep_add", "ip", {{NULL, 0, 0}}, NULL},
 	{"vtep", "del", "vtep_del", "ip", {{NULL, 0, 0}}, NULL},
 	{"vtep", "list", "vtep_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"mirror", "add", "mirror_add", "name", {{"port", false, false},
+	 {"direction", false, true}, {"to_port", false, true},
+	 {"collector", false, true}, {"vni", true, true}}, NULL},
+	{"mirror", "del", "mirror_del", "name", {{NULL, 0, 0}}, NULL},
+	{"mirror", "list", "mirror_list", NULL, {{NULL, 0, 0}}, print_objs},
 	{"dump-flows", NULL, "flow_dump", NULL, {{NULL, 0, 0}}, print_flows},
 	{"stats", NULL, "stats_get", NULL, {{NULL, 0, 0}}, print_json},
 };
