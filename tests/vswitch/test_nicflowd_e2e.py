@@ -219,16 +219,18 @@ def main():
         traffic(d, "run 1")
         dump(d, "run 1")
         check(d.stop() == 0, "nicflowd exits 0 on SIGTERM")
-        d = Daemon(tmp, False, ["--idle-timeout", "2"])
+        # 4 s: longer than the receiver's 2 s wait after the last
+        # datagram plus an aging tick, so the flow is still there to check.
+        d = Daemon(tmp, False, ["--idle-timeout", "4"])
         ports = d.j("port", "list")
         check(len(ports) == 2 and d.j("network", "list") ==
               [{"name": "blue", "vni": 100}], "restart: model restored")
-        # Aging at 2 s would end the flow between two streams: one only.
+        # Aging at 4 s would end the flow between two streams: one only.
         traffic(d, "run 2", more=False)
         dump(d, "run 2")
-        time.sleep(5)
+        time.sleep(7)
         check(d.j("dump-flows") == [] and d.j("stats")["aged"] >= 1,
-              "idle flows aged out (--idle-timeout 2)")
+              "idle flows aged out (--idle-timeout 4)")
     finally:
         if d is not None:
             d.stop()
