@@ -50,6 +50,8 @@ struct nfd_opts {
 	char underlay[NFD_MAX_UNDERLAY][256]; /**< vdevs created first */
 	int nb_underlay;
 	unsigned int idle_timeout;
+	unsigned int tcp_timeout;  /**< 0: idle_timeout */
+	unsigned int udp_timeout;  /**< 0: idle_timeout */
 	bool no_offload;        /**< software only (benchmarks, debugging) */
 	json_t *model;          /**< the file's networks/ports, or NULL */
 };

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,37 @@ opt_underlay(struct nfd_opts *o, const char *a, char *err, size_t errlen)
 }
 
 static int
-opt_idle(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+timeout_parse(const char *opt, const char *a, unsigned int *out, char *err,
+	      size_t errlen)
 {
 	char *end;
 	unsigned long v = strtoul(a, &end, 10);
 
 	if (a[0] < '0' || a[0] > '9' || *end != '\0' || v < 1 || v > 86400) {
-		snprintf(err, errlen, "--idle-timeout: '%s' is not 1..86400 "
-			 "seconds", a);
+		snprintf(err, errlen, "--%s: '%s' is not 1..86400 seconds",
+			 opt, a);
 		return -EINVAL;
 	}
-	o->idle_timeout = (unsigned int)v;
+	*out = (unsigned int)v;
 	return 0;
+}
+
+static int
+opt_idle(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return timeout_parse("idle-timeout", a, &o->idle_timeout, err, errlen);
+}
+
+static int
+opt_tcp(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return timeout_parse("tcp-timeout", a, &o->tcp_timeout, err, errlen);
+}
+
+static int
+opt_udp(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return timeout_parse("udp-timeout", a, &o->udp_timeout, err, errlen);
 }
 
 static int
@@ -107,6 +127,8 @@ static const struct {
 	{{"devargs", required_argument, NULL, 0}, opt_devargs},
 	{{"underlay", required_argument, NULL, 0}, opt_underlay},
 	{{"idle-timeout", required_argument, NULL, 0}, opt_idle},
+	{{"tcp-timeout", required_argument, NULL, 0}, opt_tcp},
+	{{"udp-timeout", required_argument, NULL, 0}, opt_udp},
 	{{"no-offload", no_argument, NULL, 0}, opt_no_offload},
 };
 
@@ -171,6 +193,16 @@ config_nic(struct nfd_opts *o, json_t *nic, char *err, size_t errlen)
 	return 0;
 }
 
+/* V-7 aging timeouts in the config file (seconds; tcp/udp 0 = idle). */
+static const struct {
+	const char *key;
+	size_t off;
+} timeout_keys[] = {
+	{"idle_timeout", offsetof(struct nfd_opts, idle_timeout)},
+	{"tcp_timeout", offsetof(struct nfd_opts, tcp_timeout)},
+	{"udp_timeout", offsetof(struct nfd_opts, udp_timeout)},
+};
+
 int
 nfd_config_load(struct nfd_opts *o, char *err, size_t errlen)
 {
@@ -188,14 +220,20 @@ nfd_config_load(struct nfd_opts *o, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	rc = config_nic(o, json_object_get(root, "nic"), err, errlen);
-	v = json_object_get(root, "idle_timeout");
-	if (rc == 0 && v != NULL) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1) {
-			snprintf(err, errlen, "idle_timeout: must be a "
-				 "positive integer");
+	for (size_t i = 0; rc == 0 && i < RTE_DIM(timeout_keys); i++) {
+		unsigned int *t = (unsigned int *)((char *)o +
+						   timeout_keys[i].off);
+
+		v = json_object_get(root, timeout_keys[i].key);
+		if (v == NULL)
+			continue;
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > 86400) {
+			snprintf(err, errlen, "%s: must be 1..86400 seconds",
+				 timeout_keys[i].key);
 			rc = -EINVAL;
 		} else {
-			o->idle_timeout = (unsigned int)json_integer_value(v);
+			*t = (unsigned int)json_integer_value(v);
 		}
 	}
 	if (rc == 0) {
@@ -203,7 +241,8 @@ nfd_config_load(struct nfd_opts *o, char *err, size_t errlen)
 		 * the sections it knows, in dependency order. */
 		o->model = json_deep_copy(root);
 		json_object_del(o->model, "nic");
-		json_object_del(o->model, "idle_timeout");
+		for (size_t i = 0; i < RTE_DIM(timeout_keys); i++)
+			json_object_del(o->model, timeout_keys[i].key);
 	}
 	json_decref(root);
 	return rc;
@@ -225,6 +264,12 @@ nfd_config_save(const struct nfd_opts *o, struct vs_switch *vs)
 		"name", o->nic, "devargs", o->devargs, "underlay", ul));
 	json_object_set_new(root, "idle_timeout",
 			    json_integer(vs->idle_timeout));
+	if (vs->tcp_timeout != 0)
+		json_object_set_new(root, "tcp_timeout",
+				    json_integer(vs->tcp_timeout));
+	if (vs->udp_timeout != 0)
+		json_object_set_new(root, "udp_timeout",
+				    json_integer(vs->udp_timeout));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", o->config);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)

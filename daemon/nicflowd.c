@@ -8,7 +8,7 @@
  *
  *   nicflowd [EAL args] -- [--config FILE] [--socket PATH] [--nic NAME]
  *            [--devargs ARGS] [--underlay VDEV]... [--idle-timeout S]
- *            [--no-offload]
+ *            [--tcp-timeout S] [--udp-timeout S] [--no-offload]
  *
  * Without EAL args the embedded default is used: no hugepages, 1 GB,
  * --file-prefix nicflowd, no PCI, lcores 0-1 with lcore 1 a service lcore
@@ -82,6 +82,10 @@ opts_build(int argc, char **argv, struct nfd_opts *o)
 	}
 	if (cli.idle_timeout != 0)
 		o->idle_timeout = cli.idle_timeout;
+	if (cli.tcp_timeout != 0)
+		o->tcp_timeout = cli.tcp_timeout;
+	if (cli.udp_timeout != 0)
+		o->udp_timeout = cli.udp_timeout;
 	o->no_offload = cli.no_offload;
 	return 0;
 }
@@ -196,6 +200,8 @@ nfd_setup(struct nfd *d, struct rte_mempool *pool)
 		return -rte_errno;
 	}
 	d->vs->idle_timeout = d->opts.idle_timeout;
+	d->vs->tcp_timeout = d->opts.tcp_timeout;
+	d->vs->udp_timeout = d->opts.udp_timeout;
 	d->vs->no_offload = d->opts.no_offload;
 	if (d->opts.model != NULL) {
 		rc = vs_model_from_json(d->vs, d->opts.model, err,

@@ -53,7 +53,8 @@
  * again and removes (NIC rule and cache entry) each one whose actions
  * changed or that is no longer allowed; the next packet takes the slow
  * path with the new model. Aging removes flows idle for their protocol's
- * timeout (COUNT queries for NIC flows).
+ * timeout (tcp_timeout, udp_timeout, else idle_timeout; COUNT queries for
+ * NIC flows).
  *
  * Locking. vs->lock (a spinlock) guards model and flow table; the datapath
  * takes it once per non-empty burst, the control thread and RPC methods
@@ -274,7 +275,9 @@ struct vs_switch {
 	char nic[VS_NAME_MAX];       /**< the snic's ethdev name (= uplink) */
 	uint16_t uplink;             /**< its port id */
 	struct rte_ether_addr uplink_mac;
-	unsigned int idle_timeout;   /**< seconds */
+	unsigned int idle_timeout;   /**< seconds: other protocols */
+	unsigned int tcp_timeout;    /**< seconds, 0 = idle_timeout */
+	unsigned int udp_timeout;    /**< seconds, 0 = idle_timeout */
 	bool no_offload;             /**< keep every flow in software */
 	uint32_t vtep;               /**< local VTEP address, 0 = none */
 	uint64_t gen;                /**< model generation (revalidation) */

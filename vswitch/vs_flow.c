@@ -184,13 +184,19 @@ void
 vs_aging_run(struct vs_switch *vs)
 {
 	uint64_t now = rte_get_timer_cycles();
-	uint64_t idle = (uint64_t)vs->idle_timeout * rte_get_timer_hz();
+	uint64_t hz = rte_get_timer_hz();
+	/* V-7: per protocol; TCP flows often idle longer between bursts. */
+	uint64_t idle_other = (uint64_t)vs->idle_timeout * hz;
+	uint64_t idle_tcp = vs->tcp_timeout != 0 ?
+			    (uint64_t)vs->tcp_timeout * hz : idle_other;
+	uint64_t idle_udp = vs->udp_timeout != 0 ?
+			    (uint64_t)vs->udp_timeout * hz : idle_other;
 
 	pthread_mutex_lock(&vs->flow_mtx);
 	for (uint32_t i = 0; i < VS_MAX_FLOWS; i++) {
 		struct vs_flow *f = &vs->flows[i];
 		struct rte_flow *rule = NULL;
-		uint64_t hits = 0, bytes = 0;
+		uint64_t hits = 0, bytes = 0, idle;
 		uint16_t port = f->key.in_port;
 		bool have = false;
 
@@ -204,6 +210,8 @@ vs_aging_run(struct vs_switch *vs)
 			f->nic_bytes = bytes;
 			f->last_seen = now;
 		}
+		idle = f->key.ip_proto == IPPROTO_TCP ? idle_tcp :
+		       f->key.ip_proto == IPPROTO_UDP ? idle_udp : idle_other;
 		if (f->where != VS_FLOW_PENDING && now - f->last_seen > idle) {
 			rule = flow_unlink(vs, i);
 			vs->aged++;

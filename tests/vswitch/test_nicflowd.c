@@ -179,7 +179,12 @@ NF_TEST(test_config_errors)
 	fclose(f);
 	strcpy(o.config, path);
 	NF_CHECK_EQ(nfd_config_load(&o, err, sizeof(err)), -EINVAL);
-	NF_CHECK(strcmp(err, "idle_timeout: must be a positive integer") == 0);
+	NF_CHECK(strcmp(err, "idle_timeout: must be 1..86400 seconds") == 0);
+	f = fopen(path, "w");
+	fputs("{\"udp_timeout\": 0}", f);
+	fclose(f);
+	NF_CHECK_EQ(nfd_config_load(&o, err, sizeof(err)), -EINVAL);
+	NF_CHECK(strcmp(err, "udp_timeout: must be 1..86400 seconds") == 0);
 	f = fopen(path, "w");
 	fputs("{\"nic\": {\"underlay\": [1]}}", f);
 	fclose(f);

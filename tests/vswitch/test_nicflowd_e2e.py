@@ -221,16 +221,20 @@ def main():
         check(d.stop() == 0, "nicflowd exits 0 on SIGTERM")
         # 4 s: longer than the receiver's 2 s wait after the last
         # datagram plus an aging tick, so the flow is still there to check.
-        d = Daemon(tmp, False, ["--idle-timeout", "4"])
+        d = Daemon(tmp, False, ["--idle-timeout", "30", "--udp-timeout",
+                                "4"])
         ports = d.j("port", "list")
         check(len(ports) == 2 and d.j("network", "list") ==
               [{"name": "blue", "vni": 100}], "restart: model restored")
-        # Aging at 4 s would end the flow between two streams: one only.
+        # UDP aging at 4 s would end the flow between two streams: one only.
         traffic(d, "run 2", more=False)
         dump(d, "run 2")
         time.sleep(7)
-        check(d.j("dump-flows") == [] and d.j("stats")["aged"] >= 1,
-              "idle flows aged out (--idle-timeout 4)")
+        left = d.j("dump-flows")
+        check(left and all(f["match"]["ip_proto"] == 1 for f in left) and
+              d.j("stats")["aged"] >= 1,
+              "per-protocol aging (V-7): the UDP flow aged out after "
+              "--udp-timeout 4, the ICMP flows (--idle-timeout 30) stay")
     finally:
         if d is not None:
             d.stop()
