@@ -380,6 +380,23 @@ def cross_node(a, b):
     check(n == 20 << 20, f"L2 cross node: TCP {n} bytes a1 -> b1")
 
 
+def restart(b, tmp):
+    want = {k: b.j(k, "list") for k in ("router", "network", "port",
+                                          "remote", "vtep")}
+    check(b.stop() == 0, "node B: nicflowd exits 0 on SIGTERM")
+    b = Daemon(tmp, "B")
+    got = {k: b.j(k, "list") for k in want}
+    check(got == want, "node B restarted: routers, networks, ports, remotes "
+          "and VTEP restored from its config file")
+    n, _ = udp("a1", "b1", "10.1.0.2", 500, 7012)
+    time.sleep(0.5)
+    fb = b.flows("l2-decap", 17)
+    check(n == 500 and len(fb) == 1 and fb[0]["where"] == "nic" and
+          fb[0]["counters"]["nic_packets"] >= 400,
+          f"node B restarted: {n}/500 UDP, re-offloaded as §7.3 ingress")
+    return b
+
+
 def kernel_vxlan(a):
     ok, _ = ping("a1", K_IP)
     check(ok, "interop: a1 -> kernel VXLAN VM ping")
@@ -519,6 +536,9 @@ def main():
         same_node_l3(a)
         fip(a)
         cross_node(a, b)
+        ds.remove(b)
+        b = restart(b, tmp)
+        ds.append(b)
         kernel_vxlan(a)
         mirrors(a)
         isolation(a)
