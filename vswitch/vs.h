@@ -19,7 +19,9 @@
  *   - network: an L2 domain with a VNI; optionally a subnet on a router
  *              (cidr, gateway address) and "external" (where floating IPs
  *              live).
- *   - port:    a VM interface: a net_snic representor, MAC, IPv4, network.
+ *   - port:    a VM interface: a net_snic representor, MAC, IPv4, network;
+ *              with a "vlan", a trunk subport: the VM's frames on that
+ *              representor tagged with that VID (§7.2–§7.5's VLAN cases).
  *   - remote:  a VM on another node: network, MAC, IPv4 and the VTEP (an
  *              underlay IPv4 address) behind which it lives.
  *   - fip:     a floating IP of a port, in an external network of the
@@ -149,6 +151,7 @@ struct vs_port {
 	uint32_t ipv4;               /**< network order */
 	int net;                     /**< index in vs->nets */
 	uint16_t mtu;                /**< 0 = left as it is */
+	uint16_t vlan;               /**< trunk subport VID, 0 = untagged */
 };
 
 struct vs_remote {
@@ -227,6 +230,9 @@ struct vs_acts {
 	uint8_t tpl;                 /**< enum vs_tpl */
 	uint8_t flags;               /**< VS_A_* */
 	uint16_t out_port;           /**< representor or uplink port id */
+	uint16_t out_vlan;           /**< the destination subport's VID: the
+				      * tag is pushed, rewritten or popped
+				      * to match it (0: untagged) */
 	struct rte_ether_addr mac_src, mac_dst; /**< L3: SET_MAC_SRC/DST */
 	uint32_t nat_ip;             /**< network order */
 	/* ENCAP: the outer headers. */
@@ -335,7 +341,9 @@ int vs_model_from_json(struct vs_switch *vs, json_t *model, char *err,
 		       size_t errlen);
 
 /* Model lookups for the slow path; lock held. Return an index or -1. */
-int vs_port_by_id(const struct vs_switch *vs, uint16_t port_id);
+/** The port on representor port_id with VLAN vid (0: untagged). */
+int vs_port_by_rx(const struct vs_switch *vs, uint16_t port_id,
+		  uint16_t vid);
 int vs_port_by_mac(const struct vs_switch *vs, int net,
 		   const struct rte_ether_addr *mac);
 int vs_port_by_ip(const struct vs_switch *vs, int net, uint32_t ip);
@@ -353,6 +361,22 @@ int vs_neigh_get(struct vs_switch *vs, uint32_t ip);
 /** Learn ip → mac from the wire; bumps gen when it changes. */
 void vs_neigh_learn(struct vs_switch *vs, uint32_t ip,
 		    const struct rte_ether_addr *mac);
+
+/** The VID a key's frame carries (0: untagged). */
+static inline uint16_t
+vs_key_vid(const struct vs_flow_key *k)
+{
+	return k->eth_type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ?
+	       rte_be_to_cpu_16(k->vlan_tci) & 0xfff : 0;
+}
+
+/** The EtherType after the key's tag, if any. */
+static inline rte_be16_t
+vs_key_l3type(const struct vs_flow_key *k)
+{
+	return k->eth_type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ? k->inner_type :
+							       k->eth_type;
+}
 
 /* ---- translation (vs_xlate.c); lock held. */
 
@@ -394,8 +418,13 @@ int vs_exec_apply(const struct vs_acts *a, struct rte_mbuf *m,
 /** Put the VXLAN outer headers of a (ENCAP fields) in front of m. */
 int vs_exec_encap(const struct vs_acts *a, struct rte_mbuf *m,
 		  const struct nf_flow_key *inner);
-/** Turn the ARP request m into its reply "tip is at mac" in place. */
-void vs_exec_arp_reply(struct rte_mbuf *m, const struct rte_ether_addr *mac);
+/** Turn the ARP request m (ARP header at off) into its reply "tip is at
+ * mac" in place (an 802.1Q tag stays). */
+void vs_exec_arp_reply(struct rte_mbuf *m, uint16_t off,
+		       const struct rte_ether_addr *mac);
+/** Make m's 802.1Q tag what a port of VID vid expects: push, rewrite or
+ * pop (vid 0). -1 when m has no room. */
+int vs_exec_vlan(struct rte_mbuf *m, uint16_t vid);
 /** A new ARP request for tip from (sip, smac), or NULL. */
 struct rte_mbuf *vs_exec_arp_request(struct rte_mempool *mp, uint32_t sip,
 				     const struct rte_ether_addr *smac,
@@ -414,7 +443,7 @@ struct rte_mbuf *vs_exec_time_exceeded(struct rte_mempool *mp,
 struct vs_rule {
 	struct rte_flow_attr attr;
 	struct rte_flow_item items[6];
-	struct rte_flow_action actions[12];
+	struct rte_flow_action actions[16];
 	struct rte_flow_item_eth eth, eth_mask;
 	struct rte_flow_item_vlan vlan, vlan_mask;
 	struct rte_flow_item_ipv4 ip4, ip4_mask;
@@ -432,6 +461,9 @@ struct vs_rule {
 		struct rte_flow_item_udp udp;
 		struct rte_flow_item_vxlan vxlan;
 	} encap, m_encap;            /**< VXLAN_ENCAP, and SAMPLE's */
+	struct rte_flow_action_of_push_vlan push;
+	struct rte_flow_action_of_set_vlan_vid vid;
+	struct rte_flow_action_of_set_vlan_pcp pcp;
 	struct rte_flow_action_sample sample;
 	struct rte_flow_action sample_acts[3];
 	struct rte_flow_action_port_id m_port;

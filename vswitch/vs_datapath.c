@@ -139,7 +139,8 @@ uplink_arp(struct vs_switch *vs, struct vs_burst *b, struct rte_mbuf *m)
 	if (vs->vtep != 0 &&
 	    arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) &&
 	    arp->arp_data.arp_tip == vs->vtep) {
-		vs_exec_arp_reply(m, &vs->uplink_mac);
+		vs_exec_arp_reply(m, sizeof(struct rte_ether_hdr),
+				  &vs->uplink_mac);
 		vs->stats.arp_replies++;
 		txq_put(vs, b, vs->uplink, m);
 		return;
@@ -180,6 +181,18 @@ mirror_copy(struct vs_switch *vs, struct vs_burst *b, struct rte_mbuf *m,
 }
 
 /* ---------------------------------------------------- floods */
+
+/* One flood copy to port slot, tagged as that port expects. */
+static void
+flood_out(struct vs_switch *vs, struct vs_burst *b, int slot,
+	  struct rte_mbuf *m)
+{
+	if (vs_exec_vlan(m, vs->ports[slot].vlan) != 0) {
+		drop(vs, m, VS_DROP_EXEC);
+		return;
+	}
+	txq_put(vs, b, vs->ports[slot].port_id, m);
+}
 
 /* Copy (or hand over, for the last one) p to every local port of net but
  * in_slot and, from a VM, encapsulated to every remote VTEP of net. */
@@ -234,7 +247,8 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 		x.acts.o_dst = vs->neigh[n].mac;
 		x.acts.o_sip = vs->vtep;
 		x.acts.o_dip = vteps[i];
-		if (vs_exec_encap(&x.acts, c, &p->k) != 0) {
+		if (vs_exec_vlan(c, 0) != 0 ||
+		    vs_exec_encap(&x.acts, c, &p->k) != 0) {
 			drop(vs, c, VS_DROP_EXEC);
 			continue;
 		}
@@ -250,13 +264,12 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 			continue;
 		}
 		vs->stats.flood_copies++;
-		txq_put(vs, b, vs->ports[dst[i]].port_id, c);
+		flood_out(vs, b, dst[i], c);
 	}
-	if (nd > 0) {
-		txq_put(vs, b, vs->ports[dst[nd - 1]].port_id, p->m);
-	} else {
+	if (nd > 0)
+		flood_out(vs, b, dst[nd - 1], p->m);
+	else
 		rte_pktmbuf_free(p->m);
-	}
 }
 
 /* ---------------------------------------------------- answers */
@@ -268,15 +281,17 @@ static bool
 vm_arp(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 {
 	const struct vs_network *net = &vs->nets[vs->ports[slot].net];
+	/* After the MACs and the subport's tag, if any. */
+	uint16_t off = sizeof(struct rte_ether_hdr) +
+		       (vs->ports[slot].vlan != 0 ? 4 : 0);
 	struct rte_arp_hdr *arp;
 	const struct rte_ether_addr *mac = NULL;
 	uint32_t tip;
 	int i;
 
-	if (p->m->data_len < sizeof(struct rte_ether_hdr) + sizeof(*arp))
+	if (p->m->data_len < off + sizeof(*arp))
 		return false;
-	arp = rte_pktmbuf_mtod_offset(p->m, struct rte_arp_hdr *,
-				      sizeof(struct rte_ether_hdr));
+	arp = rte_pktmbuf_mtod_offset(p->m, struct rte_arp_hdr *, off);
 	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST))
 		return false;
 	tip = arp->arp_data.arp_tip;
@@ -291,7 +306,7 @@ vm_arp(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 		mac = &vs->remotes[i].mac;
 	if (mac == NULL)
 		return false;
-	vs_exec_arp_reply(p->m, mac);
+	vs_exec_arp_reply(p->m, off, mac);
 	vs->stats.arp_replies++;
 	txq_put(vs, b, vs->ports[slot].port_id, p->m);
 	return true;
@@ -329,6 +344,10 @@ ttl_expired(struct vs_switch *vs, struct vs_burst *b, int slot,
 	if (slot >= 0 && vs->nets[vs->ports[slot].net].router >= 0)
 		r = vs_exec_time_exceeded(vs->pool, p->m, p->lay.l3,
 			vs->nets[vs->ports[slot].net].gateway, &a->mac_src);
+	if (r != NULL && vs_exec_vlan(r, vs->ports[slot].vlan) != 0) {
+		rte_pktmbuf_free(r);
+		r = NULL;
+	}
 	if (r != NULL) {
 		vs->stats.icmp_replies++;
 		txq_put(vs, b, vs->ports[slot].port_id, r);
@@ -398,7 +417,7 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 static void
 from_vm(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
 {
-	int slot = vs_port_by_id(vs, p->fk.in_port);
+	int slot = vs_port_by_rx(vs, p->fk.in_port, vs_key_vid(&p->fk));
 
 	if (slot < 0) {
 		drop(vs, p->m, VS_DROP_NO_PORT);
@@ -408,7 +427,8 @@ from_vm(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
 		drop(vs, p->m, VS_DROP_SRC_MAC);
 		return;
 	}
-	if (p->k.eth_type == RTE_BE16(RTE_ETHER_TYPE_ARP) &&
+	if ((p->k.eth_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ||
+	     p->k.inner_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) &&
 	    vm_arp(vs, b, slot, p))
 		return;
 	if ((p->k.flags & NF_KEY_F_IPV4) && vm_echo(vs, b, slot, p))

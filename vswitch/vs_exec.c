@@ -92,6 +92,39 @@ nat_apply(struct rte_ipv4_hdr *ip, void *l4, uint8_t proto, bool first_frag,
 }
 
 int
+vs_exec_vlan(struct rte_mbuf *m, uint16_t vid)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	bool tagged = m->data_len >= RTE_ETHER_HDR_LEN + 4 &&
+		      p[12] == 0x81 && p[13] == 0x00;
+	struct rte_vlan_hdr *vh;
+
+	if (tagged && vid == 0) {
+		memmove(p + 4, p, 2 * RTE_ETHER_ADDR_LEN);
+		rte_pktmbuf_adj(m, 4);
+		return 0;
+	}
+	if (vid == 0)
+		return 0;
+	if (!tagged) {
+		p = (uint8_t *)rte_pktmbuf_prepend(m, 4);
+		if (p == NULL)
+			return -1;
+		memmove(p, p + 4, 2 * RTE_ETHER_ADDR_LEN);
+		p[12] = 0x81;
+		p[13] = 0x00;
+		vh = (struct rte_vlan_hdr *)(p + 14);
+		vh->vlan_tci = rte_cpu_to_be_16(vid);
+		return 0;
+	}
+	/* Rewrite the VID, keep the priority (§7.2 sets PCP to the frame's). */
+	vh = (struct rte_vlan_hdr *)(p + 14);
+	vh->vlan_tci = rte_cpu_to_be_16((rte_be_to_cpu_16(vh->vlan_tci) &
+					 0xf000) | vid);
+	return 0;
+}
+
+int
 vs_exec_apply(const struct vs_acts *a, struct rte_mbuf *m,
 	      const struct nf_flow_key *k, const struct nf_pkt_layout *lay)
 {
@@ -127,16 +160,20 @@ vs_exec_apply(const struct vs_acts *a, struct rte_mbuf *m,
 		ip->time_to_live--;
 		ip->hdr_checksum = nf_ipv4_csum(ip);
 	}
+	/* The tag last: the L3 offsets above still hold. A tunnel carries
+	 * the frame untagged (§7.3/§7.5 egress POP_VLAN). */
 	if (a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP)
-		return vs_exec_encap(a, m, k);
-	return 0;
+		return vs_exec_vlan(m, 0) != 0 ? -1 : vs_exec_encap(a, m, k);
+	return vs_exec_vlan(m, a->out_vlan);
 }
 
 void
-vs_exec_arp_reply(struct rte_mbuf *m, const struct rte_ether_addr *mac)
+vs_exec_arp_reply(struct rte_mbuf *m, uint16_t off,
+		  const struct rte_ether_addr *mac)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m,
+		struct rte_arp_hdr *, off);
 	uint32_t tip = arp->arp_data.arp_tip;
 
 	eth->dst_addr = eth->src_addr;

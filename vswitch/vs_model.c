@@ -140,9 +140,9 @@ remote_find(const struct vs_switch *vs, const char *name)
 }
 
 int
-vs_port_by_id(const struct vs_switch *vs, uint16_t port_id)
+vs_port_by_rx(const struct vs_switch *vs, uint16_t port_id, uint16_t vid)
 {
-	FIND(vs->ports, VS_MAX_PORTS, o->port_id == port_id);
+	FIND(vs->ports, VS_MAX_PORTS, o->port_id == port_id && o->vlan == vid);
 }
 
 int
@@ -691,7 +691,7 @@ port_add(struct vs_switch *vs, const struct fval *v, char *err,
 	 size_t errlen)
 {
 	struct vs_port np = {.used = true, .mac = v[2].mac, .ipv4 = v[3].u,
-			     .mtu = (uint16_t)v[5].u};
+			     .mtu = (uint16_t)v[5].u, .vlan = (uint16_t)v[6].u};
 	int slot = -1, rc;
 
 	strlcpy(np.name, v[0].s, sizeof(np.name));
@@ -704,10 +704,22 @@ port_add(struct vs_switch *vs, const struct fval *v, char *err,
 		return ERR(ENOENT, "network: unknown network '%s'", v[4].s);
 	if (port_find(vs, np.name) >= 0)
 		return ERR(EEXIST, "port '%s' already exists", np.name);
-	rc = vs_port_by_id(vs, np.port_id);
-	if (rc >= 0)
+	if (v[6].set && np.vlan == 0)
+		return ERR(EINVAL, "vlan: 0 is untagged: leave vlan out");
+	rc = vs_port_by_rx(vs, np.port_id, np.vlan);
+	if (rc >= 0 && np.vlan == 0)
 		return ERR(EEXIST, "rep: %s is already port '%s'", np.rep,
 			   vs->ports[rc].name);
+	if (rc >= 0)
+		return ERR(EEXIST, "vlan: %s vlan %u is already port '%s'",
+			   np.rep, np.vlan, vs->ports[rc].name);
+	/* Subports of one representor share its MTU. */
+	for (int i = 0; np.mtu != 0 && i < VS_MAX_PORTS; i++)
+		if (vs->ports[i].used && vs->ports[i].port_id == np.port_id &&
+		    vs->ports[i].mtu != 0 && vs->ports[i].mtu != np.mtu)
+			return ERR(EINVAL, "mtu: %u differs from port '%s''s "
+				   "%u on the same representor", np.mtu,
+				   vs->ports[i].name, vs->ports[i].mtu);
 	rc = addr_conflict(vs, np.net, &np.mac, np.ipv4, err, errlen);
 	if (rc != 0)
 		return rc;
@@ -768,6 +780,8 @@ port_list(const struct vs_switch *vs, json_t *out)
 			      vs->nets[p->net].name);
 		if (p->mtu != 0)
 			json_object_set_new(o, "mtu", json_integer(p->mtu));
+		if (p->vlan != 0)
+			json_object_set_new(o, "vlan", json_integer(p->vlan));
 		json_array_append_new(out, o);
 	}
 }
@@ -1053,7 +1067,8 @@ static const struct kind kinds[] = {
 	{"port", "ports", "name", {
 		{"name", F_NAME, true, 0}, {"rep", F_STR, true, 0},
 		{"mac", F_MAC, true, 0}, {"ipv4", F_IPV4, true, 0},
-		{"network", F_STR, true, 0}, {"mtu", F_UINT, false, 9600}},
+		{"network", F_STR, true, 0}, {"mtu", F_UINT, false, 9600},
+		{"vlan", F_UINT, false, 4094}},
 	 port_add, port_del, port_list},
 	{"remote", "remotes", "name", {
 		{"name", F_NAME, true, 0}, {"network", F_STR, true, 0},

@@ -5,11 +5,11 @@
 /*
  * The offload translator: a flow's key and actions into exactly the spec's
  * rte_flow template (§7.2–§7.5, vs.h). Every template has the same
- * pattern — ETH (src, dst, type) / VLAN (all zero: untagged) / IPV4|IPV6
- * (dst, proto) / VXLAN (vni: 0 from a VM, the VNI from the uplink) — and
- * its own action list, one row of tpls[] naming the actions in the spec's
- * order (a mirror adds §7.6's SAMPLE after PORT_ID). Nothing is offloaded that N-3 keeps in software (non-TCP/UDP,
- * tagged frames: access/trunk VLANs are not modelled yet).
+ * pattern — ETH (src, dst, type) / VLAN (the subport's tag, or all zero:
+ * untagged) / IPV4|IPV6 (dst, proto) / VXLAN (vni: 0 from a VM, the VNI
+ * from the uplink) — and its own action list, one row of tpls[] naming the
+ * actions in the spec's order (a mirror adds §7.6's SAMPLE after PORT_ID).
+ * Nothing is offloaded that N-3 keeps in software (non-TCP/UDP).
  */
 
 #include <errno.h>
@@ -24,20 +24,25 @@
 enum step {
 	A_END, A_COUNT, A_DECAP, A_MAC, A_NAT, A_ENCAP, A_TTL, A_PORT,
 	A_SAMPLE, /* §7.6: after the template's PORT_ID, when mirrored */
+	A_VLAN,   /* the tag the destination expects: POP, PUSH+VID+PCP or
+		   * VID+PCP (§7.2–§7.5 "if eth.type = 0x8100" rows) */
 };
 
 static const struct {
 	const char *name;
 	enum step steps[10];
 } tpls[VS_TPL_MAX] = {
-	[VS_TPL_L2] = {"l2", {A_COUNT, A_PORT, A_SAMPLE}},
-	[VS_TPL_L2_ENCAP] = {"l2-encap", {A_COUNT, A_ENCAP, A_PORT, A_SAMPLE}},
-	[VS_TPL_L2_DECAP] = {"l2-decap", {A_DECAP, A_COUNT, A_PORT, A_SAMPLE}},
-	[VS_TPL_L3] = {"l3", {A_COUNT, A_MAC, A_NAT, A_TTL, A_PORT, A_SAMPLE}},
-	[VS_TPL_L3_ENCAP] = {"l3-encap", {A_COUNT, A_MAC, A_NAT, A_ENCAP,
-					  A_TTL, A_PORT, A_SAMPLE}},
-	[VS_TPL_L3_DECAP] = {"l3-decap", {A_DECAP, A_COUNT, A_MAC, A_NAT,
-					  A_TTL, A_PORT, A_SAMPLE}},
+	[VS_TPL_L2] = {"l2", {A_COUNT, A_VLAN, A_PORT, A_SAMPLE}},
+	[VS_TPL_L2_ENCAP] = {"l2-encap",
+			     {A_COUNT, A_VLAN, A_ENCAP, A_PORT, A_SAMPLE}},
+	[VS_TPL_L2_DECAP] = {"l2-decap",
+			     {A_DECAP, A_COUNT, A_VLAN, A_PORT, A_SAMPLE}},
+	[VS_TPL_L3] = {"l3", {A_COUNT, A_MAC, A_VLAN, A_NAT, A_TTL, A_PORT,
+			      A_SAMPLE}},
+	[VS_TPL_L3_ENCAP] = {"l3-encap", {A_COUNT, A_VLAN, A_MAC, A_NAT,
+					  A_ENCAP, A_TTL, A_PORT, A_SAMPLE}},
+	[VS_TPL_L3_DECAP] = {"l3-decap", {A_DECAP, A_COUNT, A_MAC, A_VLAN,
+					  A_NAT, A_TTL, A_PORT, A_SAMPLE}},
 };
 
 const char *
@@ -60,8 +65,13 @@ pattern_build(const struct vs_flow_key *k, struct vs_rule *r)
 	r->eth_mask.hdr.ether_type = RTE_BE16(0xffff);
 	r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_ETH,
 					       &r->eth, NULL, &r->eth_mask};
-	/* VLAN: eth.type != 0x8100, so every value is 0 (the placeholder). */
-	r->vlan_mask = rte_flow_item_vlan_mask;
+	/* VLAN: the tag of a trunk subport's frame (inner_type the IP
+	 * EtherType); untagged (eth.type != 0x8100), every value is 0 (the
+	 * placeholder). */
+	r->vlan.hdr.vlan_tci = k->vlan_tci;
+	r->vlan.hdr.eth_proto = k->inner_type;
+	r->vlan_mask.hdr.vlan_tci = RTE_BE16(0xffff);
+	r->vlan_mask.hdr.eth_proto = RTE_BE16(0xffff);
 	r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_VLAN,
 					       &r->vlan, NULL, &r->vlan_mask};
 	if (!k->is_v6) {
@@ -144,6 +154,36 @@ sample_build(const struct vs_acts *a, struct vs_rule *r)
 	return &r->sample;
 }
 
+/* The tag ops that turn the key's tag into the destination's (out_vlan):
+ * the encap templates pop, the others push, rewrite or pop. */
+static struct rte_flow_action *
+vlan_build(const struct vs_flow_key *k, const struct vs_acts *a,
+	   struct vs_rule *r, struct rte_flow_action *act)
+{
+	bool tagged = k->eth_type == RTE_BE16(RTE_ETHER_TYPE_VLAN);
+	uint16_t tci = rte_be_to_cpu_16(k->vlan_tci);
+
+	if (tagged && a->out_vlan == 0) {
+		*act++ = (struct rte_flow_action){
+			RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, NULL};
+		return act;
+	}
+	if (a->out_vlan == 0 || (tagged && (tci & 0xfff) == a->out_vlan))
+		return act;
+	if (!tagged) {
+		r->push.ethertype = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		*act++ = (struct rte_flow_action){
+			RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN, &r->push};
+	}
+	r->vid.vlan_vid = rte_cpu_to_be_16(a->out_vlan);
+	r->pcp.vlan_pcp = tagged ? (uint8_t)(tci >> 13) : 0;
+	*act++ = (struct rte_flow_action){RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID,
+					  &r->vid};
+	*act++ = (struct rte_flow_action){RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP,
+					  &r->pcp};
+	return act;
+}
+
 int
 vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
 	      uint32_t count_id, struct vs_rule *r, char *err, size_t errlen)
@@ -151,13 +191,10 @@ vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
 	struct rte_flow_action *act = r->actions;
 
 	memset(r, 0, sizeof(*r));
-	if (k->eth_type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
-		snprintf(err, errlen, "VLAN-tagged VM traffic is not offloaded "
-			 "(access/trunk ports are not modelled yet)");
-		return -ENOTSUP;
-	}
-	if ((k->eth_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
-	     k->eth_type != RTE_BE16(RTE_ETHER_TYPE_IPV6)) ||
+	rte_be16_t l3 = vs_key_l3type(k);
+
+	if ((l3 != RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+	     l3 != RTE_BE16(RTE_ETHER_TYPE_IPV6)) ||
 	    (k->ip_proto != IPPROTO_TCP && k->ip_proto != IPPROTO_UDP)) {
 		snprintf(err, errlen, "not offloadable (N-3): only IPv4/IPv6 "
 			 "TCP/UDP unicast");
@@ -202,6 +239,9 @@ vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
 				RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP,
 				encap_build(&r->encap, a->vni, &a->o_src,
 					    &a->o_dst, a->o_sip, a->o_dip)};
+			break;
+		case A_VLAN:
+			act = vlan_build(k, a, r, act);
 			break;
 		case A_SAMPLE:
 			if (a->mirror != VS_MIR_NONE)

@@ -16,7 +16,8 @@
  * network, and a floating IP as destination translated to its port.
  * From the uplink: VXLAN to our VTEP only; a network's VNI is L2 to a local
  * port (§7.3 ingress), a router's L3 VNI is L3 to a local port (§7.5
- * ingress). A mirror of the ingress or egress port adds its copy (§7.6).
+ * ingress). A trunk subport is found by representor and VID; the tag is
+ * made what the destination expects (out_vlan). A mirror of the ingress or egress port adds its copy (§7.6).
  */
 
 #include <string.h>
@@ -98,6 +99,7 @@ route(struct vs_switch *vs, int r, int src_port, uint32_t dst,
 		a->tpl = src_port >= 0 ? VS_TPL_L3 : VS_TPL_L3_DECAP;
 		a->mac_dst = vs->ports[p].mac;
 		a->out_port = vs->ports[p].port_id;
+		a->out_vlan = vs->ports[p].vlan;
 		return VS_V_FLOW;
 	}
 	rem = vs_remote_by_ip(vs, n, dst);
@@ -123,7 +125,7 @@ from_vm(struct vs_switch *vs, const struct vs_flow_key *k, int in,
 		return DROP(VS_DROP_SRC_MAC);
 	if (net->router >= 0 &&
 	    rte_is_same_ether_addr(&k->dst, &vs->routers[net->router].mac)) {
-		if (k->eth_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		if (vs_key_l3type(k) != RTE_BE16(RTE_ETHER_TYPE_IPV4))
 			return DROP(VS_DROP_NO_ROUTE); /* IPv6 L3: not yet */
 		return route(vs, net->router, in, key_ip4(k), out);
 	}
@@ -136,6 +138,7 @@ from_vm(struct vs_switch *vs, const struct vs_flow_key *k, int in,
 			return VS_V_FLOOD;
 		a->tpl = VS_TPL_L2;
 		a->out_port = vs->ports[dst].port_id;
+		a->out_vlan = vs->ports[dst].vlan;
 		return VS_V_FLOW;
 	}
 	dst = vs_remote_by_mac(vs, p->net, &k->dst);
@@ -164,13 +167,14 @@ from_uplink(struct vs_switch *vs, const struct vs_flow_key *k,
 			return DROP(VS_DROP_NO_DST);
 		a->tpl = VS_TPL_L2_DECAP;
 		a->out_port = vs->ports[p].port_id;
+		a->out_vlan = vs->ports[p].vlan;
 		return VS_V_FLOW;
 	}
 	r = vs_router_by_vni(vs, k->vni);
 	if (r < 0)
 		return DROP(VS_DROP_UPLINK);
 	if (!rte_is_same_ether_addr(&k->dst, &vs->routers[r].mac) ||
-	    k->eth_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+	    vs_key_l3type(k) != RTE_BE16(RTE_ETHER_TYPE_IPV4))
 		return DROP(VS_DROP_NO_DST);
 	return route(vs, r, -1, key_ip4(k), out);
 }
@@ -221,13 +225,14 @@ vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
 	if (k->in_port == vs->uplink) {
 		v = from_uplink(vs, k, out);
 	} else {
-		in = vs_port_by_id(vs, k->in_port);
+		in = vs_port_by_rx(vs, k->in_port, vs_key_vid(k));
 		if (in < 0)
 			return DROP(VS_DROP_NO_PORT);
 		v = from_vm(vs, k, in, out);
 	}
 	if (v == VS_V_FLOW)
-		vs_mirror_acts(vs, in, vs_port_by_id(vs, out->acts.out_port),
+		vs_mirror_acts(vs, in, vs_port_by_rx(vs, out->acts.out_port,
+						     out->acts.out_vlan),
 			       &out->acts);
 	return v;
 }

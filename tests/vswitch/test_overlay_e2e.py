@@ -43,6 +43,10 @@ VMS = {
     "b1": ("B", "02:00:00:01:00:02", "10.1.0.2/24", "10.1.0.254"),
     "b2": ("B", "02:00:00:02:00:02", "10.2.0.2/24", "10.2.0.254"),
 }
+# A VM with VLAN subinterfaces on one representor: trunk subports (the VM's
+# frames tagged with the VID): name, network, vid, address.
+T_MAC = "02:00:00:05:00:05"
+TRUNK = [("t20", "blue", 20, "10.1.0.20"), ("t10", "green", 10, "10.2.0.10")]
 VTEP = {"A": "192.168.50.1", "B": "192.168.50.2", "K": "192.168.50.3"}
 K_MAC, K_IP = "02:00:00:01:00:03", "10.1.0.3"
 failed = 0
@@ -99,6 +103,14 @@ def topo_up():
         nsx(vm, "ethtool -K eth0 tx off", check_rc=False)
         if gw:
             nsx(vm, f"ip route add default via {gw}")
+    # t: a trunk VM. This kernel has no 802.1Q module, so its tagged
+    # frames are sent with scapy and received by capture on eth0.
+    sh(f"ip netns add {ns('t')}")
+    sh(f"ip link add {T}ht type veth peer name eth0 netns {ns('t')}")
+    sh(f"ip link set {T}ht up")
+    quiet_link(f"{T}ht")
+    nsx("t", "sysctl -qw net.ipv6.conf.all.disable_ipv6=1", check_rc=False)
+    nsx("t", f"ip link set eth0 address {T_MAC} mtu {MTU} up")
     # K: the kernel's own VXLAN VTEP, with a "VM" address on the device.
     sh(f"ip netns add {ns('k')}")
     sh(f"ip link add {T}pK type veth peer name eth0 netns {ns('k')}")
@@ -122,7 +134,7 @@ def topo_up():
 
 
 def topo_down():
-    for vm in list(VMS) + ["k"]:
+    for vm in list(VMS) + ["k", "t"]:
         sh(f"ip netns del {ns(vm)}", check_rc=False)
         sh(f"ip link del {T}h{vm}", check_rc=False)
     for node in ("A", "B"):
@@ -140,6 +152,8 @@ class Daemon:
                 "--config", os.path.join(tmp, f"nfd{node}.json"),
                 "--socket", self.sock, "--idle-timeout", "60",
                 "--underlay", f"net_af_packet0,iface={T}u{node}"]
+        if node == "A":
+            vms.append("t")
         for i, vm in enumerate(vms):
             args += ["--underlay", f"net_af_packet{i + 1},iface={T}h{vm}"]
         args += ["--devargs", "uplink=net_af_packet0," + ",".join(
@@ -214,6 +228,13 @@ def model(d):
         elif vm not in ("a3", "a4", "x1"):
             d.do("remote", "add", vm, "network", net, "mac", mac, "ipv4",
                  addr, "vtep", VTEP[node])
+    for name, net, vid, ip in TRUNK:
+        if d.node == "A":
+            d.do("port", "add", name, "rep", str(rep), "mac", T_MAC, "ipv4",
+                 ip, "network", net, "vlan", str(vid), "mtu", str(MTU))
+        else:
+            d.do("remote", "add", name, "network", net, "mac", T_MAC,
+                 "ipv4", ip, "vtep", VTEP["A"])
     d.do("remote", "add", "k1", "network", "blue", "mac", K_MAC, "ipv4",
          K_IP, "vtep", VTEP["K"])
     if d.node == "A":
@@ -240,6 +261,11 @@ UDP_RX = ("import socket,json;s=socket.socket(2,2);s.bind(('',{port}));"
 UDP_TX = ("import socket,time;s=socket.socket(2,2)\n"
           "for i in range({n}):\n s.sendto(b'x'*64,('{dst}',{port}))\n"
           " time.sleep(0.002) if i%20==0 else None")
+
+
+def udp_send(src, dst_ip, n, port):
+    nsx(src, "/usr/bin/python3 -c \"" +
+        UDP_TX.format(n=n, dst=dst_ip, port=port) + "\"")
 
 
 def udp(src, dst_vm, dst_ip, n, port):
@@ -378,6 +404,76 @@ def cross_node(a, b):
           "ingress rules in the NICs")
     n, peer = tcp("a1", "b1", "10.1.0.2", 20 << 20, 7007)
     check(n == 20 << 20, f"L2 cross node: TCP {n} bytes a1 -> b1")
+
+
+def tagged_send(dst_mac, vid, src_ip, dst_ip, port, n=300):
+    """n tagged UDP datagrams from the trunk VM t."""
+    nsx("t", "/usr/bin/python3 -c \"from scapy.all import *\n"
+        f"p=Ether(src='{T_MAC}',dst='{dst_mac}')/Dot1Q(vlan={vid})/"
+        f"IP(src='{src_ip}',dst='{dst_ip}')/UDP(sport=40000,dport={port})/"
+        f"Raw(b'v'*64)\nsendp(p,iface='eth0',count={n},inter=0.002,"
+        "verbose=0)\"", timeout=120)
+
+
+def tagged_rx(vid, port, action):
+    """Frames tagged vid to UDP port that t receives while action runs."""
+    cap = Capture("eth0", f"vlan {vid} and udp port {port}", ns("t"))
+    action()
+    return len(cap.frames())
+
+
+def trunk(a, b):
+    rx = subprocess.Popen(["ip", "netns", "exec", ns("a1"),
+                           "/usr/bin/python3", "-c",
+                           UDP_RX.format(port=7030)],
+                          stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    tagged_send(VMS["a1"][1], 20, "10.1.0.20", "10.1.0.1", 7030)
+    n, peers = json.loads(rx.communicate(timeout=60)[0])
+    got = tagged_rx(20, 7031, lambda: udp_send("a1", "10.1.0.20", 300,
+                                               7031))
+    time.sleep(0.5)
+    tagged = [f for f in a.flows("l2", 17) if f["match"]["vlan_tci"] == 20]
+    untagged = [f for f in a.flows("l2", 17)
+                if f["match"]["ip_dst"] == "10.1.0.20"]
+    check(n == 300 and peers == ["10.1.0.20"] and got == 300 and
+          len(tagged) == 1 and tagged[0]["where"] == "nic" and
+          len(untagged) == 1 and untagged[0]["where"] == "nic",
+          f"trunk L2: {n}/300 VID 20 -> a1 untagged (POP_VLAN), {got}/300 "
+          "a1 -> t arrive tagged VID 20 (PUSH_VLAN); both §7.2 rules in the "
+          "NIC")
+    rx = subprocess.Popen(["ip", "netns", "exec", ns("x1"),
+                           "/usr/bin/python3", "-c",
+                           UDP_RX.format(port=7032)],
+                          stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    tagged_send(GW_MAC, 10, "10.2.0.10", "172.16.0.10", 7032)
+    n, peers = json.loads(rx.communicate(timeout=60)[0])
+    time.sleep(0.5)
+    routed = [f for f in a.flows("l3", 17) if f["match"]["vlan_tci"] == 10]
+    check(n == 300 and peers == ["10.2.0.10"] and len(routed) == 1 and
+          routed[0]["where"] == "nic",
+          f"trunk L3: {n}/300 from VID 10 routed to x1, §7.4 rule in the NIC")
+    got = tagged_rx(20, 7033, lambda: udp_send("b1", "10.1.0.20", 300,
+                                               7033))
+    time.sleep(0.5)
+    dec = [f for f in a.flows("l2-decap", 17)
+           if f["match"]["ip_dst"] == "10.1.0.20"]
+    check(got == 300 and len(dec) == 1 and dec[0]["where"] == "nic",
+          f"trunk cross node: {got}/300 from b1 reach t tagged VID 20 "
+          "(§7.3 ingress PUSH_VLAN in the NIC)")
+    rx = subprocess.Popen(["ip", "netns", "exec", ns("b1"),
+                           "/usr/bin/python3", "-c",
+                           UDP_RX.format(port=7034)],
+                          stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    tagged_send(VMS["b1"][1], 20, "10.1.0.20", "10.1.0.2", 7034)
+    n, _ = json.loads(rx.communicate(timeout=60)[0])
+    time.sleep(0.5)
+    enc = [f for f in a.flows("l2-encap", 17) if f["match"]["vlan_tci"] == 20]
+    check(n == 300 and len(enc) == 1 and enc[0]["where"] == "nic",
+          f"trunk cross node: {n}/300 from VID 20 reach b1 (§7.3 egress "
+          "POP_VLAN + VXLAN_ENCAP in the NIC)")
 
 
 def restart(b, tmp):
@@ -536,6 +632,7 @@ def main():
         same_node_l3(a)
         fip(a)
         cross_node(a, b)
+        trunk(a, b)
         ds.remove(b)
         b = restart(b, tmp)
         ds.append(b)
@@ -548,7 +645,7 @@ def main():
         for d in ds:
             d.stop()
         topo_down()
-        if failed:
+        if failed or sys.exc_info()[0] is not None:
             for n in ("A", "B"):
                 p = os.path.join(tmp, f"nfd{n}.log")
                 if os.path.exists(p):

@@ -32,7 +32,7 @@
 #define SOCK_DEFAULT "/run/nicflow/nicflowd.sock"
 #define EXIT_USAGE 2
 #define DIM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_KW 6
+#define MAX_KW 7
 
 static const char usage_text[] =
 	"Usage: nicflowctl [-s SOCKET] [-j] COMMAND\n"
@@ -40,7 +40,7 @@ static const char usage_text[] =
 	"  network add NAME vni VNI [router ROUTER cidr PREFIX/LEN gateway ADDR"
 	" [external 0|1]]\n"
 	"  port add NAME rep REPRESENTOR mac MAC ipv4 ADDR network NETWORK"
-	" [mtu MTU]\n"
+	" [mtu MTU] [vlan VID]\n"
 	"  remote add NAME network NETWORK mac MAC ipv4 ADDR vtep ADDR\n"
 	"  fip add ADDR port PORT\n"
 	"  vtep add ADDR\n"
@@ -253,7 +253,8 @@ static const struct command {
 	 print_networks},
 	{"port", "add", "port_add", "name", {{"rep", false, false},
 	 {"mac", false, false}, {"ipv4", false, false},
-	 {"network", false, false}, {"mtu", true, true}}, NULL},
+	 {"network", false, false}, {"mtu", true, true},
+	 {"vlan", true, true}}, NULL},
 	{"port", "del", "port_del", "name", {{NULL, 0, 0}}, NULL},
 	{"port", "list", "port_list", NULL, {{NULL, 0, 0}}, print_ports},
 	{"remote", "add", "remote_add", "name", {{"network", false, false},
