@@ -321,11 +321,64 @@ NF_TEST(test_rule_refused)
 	key_v4(&k, IPPROTO_UDP);
 	k.eth_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
 	NF_CHECK_EQ(vs_rule_build(&k, l2(1), 0, &r, err, sizeof(err)), -ENOTSUP);
+	/* Tagged ARP: the EtherType after the tag decides (N-3). */
 	key_v4(&k, IPPROTO_UDP);
 	k.eth_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+	k.inner_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
 	NF_CHECK_EQ(vs_rule_build(&k, l2(1), 0, &r, err, sizeof(err)), -ENOTSUP);
-	NF_CHECK(strcmp(err, "VLAN-tagged VM traffic is not offloaded "
-			"(access/trunk ports are not modelled yet)") == 0);
+}
+
+/* §7.2 with trunk subports: the VLAN item carries the frame's tag; the
+ * destination's VID gives SET_VLAN_VID/PCP (priority kept), POP_VLAN or
+ * PUSH_VLAN + VID + PCP; each rule is accepted by a real snic. */
+NF_TEST(test_rule_vlan)
+{
+	struct rte_flow_error ferr;
+	struct vs_acts a = {.tpl = VS_TPL_L2};
+	struct vs_flow_key k;
+	struct vs_rule r;
+	char err[128] = "";
+	uint16_t rep0, rep1;
+
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_0",
+						 &rep0), 0);
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_1",
+						 &rep1), 0);
+	key_v4(&k, IPPROTO_UDP);
+	k.in_port = rep0;
+	k.eth_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+	k.vlan_tci = RTE_BE16(5 << 13 | 20);
+	k.inner_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	a.out_port = rep1;
+	a.out_vlan = 30;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 0, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(r.eth.hdr.ether_type, RTE_BE16(RTE_ETHER_TYPE_VLAN));
+	NF_CHECK_EQ(r.vlan.hdr.vlan_tci, RTE_BE16(5 << 13 | 20));
+	NF_CHECK_EQ(r.vlan.hdr.eth_proto, RTE_BE16(RTE_ETHER_TYPE_IPV4));
+	NF_CHECK_EQ(r.actions[1].type, RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID);
+	NF_CHECK_EQ(r.vid.vlan_vid, RTE_BE16(30));
+	NF_CHECK_EQ(r.actions[2].type, RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP);
+	NF_CHECK_EQ(r.pcp.vlan_pcp, 5);
+	NF_CHECK_EQ(r.actions[3].type, RTE_FLOW_ACTION_TYPE_PORT_ID);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
+	a.out_vlan = 0;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 0, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(r.actions[1].type, RTE_FLOW_ACTION_TYPE_OF_POP_VLAN);
+	NF_CHECK_EQ(r.actions[2].type, RTE_FLOW_ACTION_TYPE_PORT_ID);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
+	key_v4(&k, IPPROTO_UDP);
+	k.in_port = rep0;
+	a.out_vlan = 30;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 0, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(r.actions[1].type, RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN);
+	NF_CHECK_EQ(r.push.ethertype, RTE_BE16(RTE_ETHER_TYPE_VLAN));
+	NF_CHECK_EQ(r.actions[2].type, RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID);
+	NF_CHECK_EQ(r.actions[3].type, RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP);
+	NF_CHECK_EQ(r.pcp.vlan_pcp, 0);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
 }
 
 NF_TEST(test_port_del_last)
@@ -347,6 +400,7 @@ main(void)
 		NF_CASE(test_config_errors),
 		NF_CASE(test_rule_7_2),
 		NF_CASE(test_rule_refused),
+		NF_CASE(test_rule_vlan),
 		NF_CASE(test_port_del_last),
 	};
 	char prefix[64];
