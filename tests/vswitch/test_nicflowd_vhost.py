@@ -19,6 +19,9 @@ Two VMs on one nicflowd, both on vports nicflowd creates itself:
      vhost vport's link is up with testpmd attached, down after it left
   4. restart with only the config file: vports restored; SIGTERM removes
      the socket
+  5. client mode (client=1, OVS's dpdkvhostuserclient): nicflowd starts
+     first and keeps reconnecting; testpmd serves the socket (virtio_user
+     server=1); datagrams echo again
 Needs root, dpdk-testpmd; prints SKIP and exits 77 otherwise.
 Usage: test_nicflowd_vhost.py NICFLOWD NICFLOWCTL
 """
@@ -120,12 +123,13 @@ class TestpmdVM:
     --stats-period testpmd runs until a line on stdin, then prints its
     forward statistics."""
 
-    def __init__(self, tmp, sock):
+    def __init__(self, tmp, sock, server=False):
         self.out = os.path.join(tmp, "testpmd.log")
         self.p = subprocess.Popen(
             ["dpdk-testpmd", "--no-huge", "-m", "256", "--file-prefix",
              f"{TAG}vm", "--no-pci", "--lcores", "0@1,1@1",
-             f"--vdev=virtio_user0,path={sock},queues=1,mac={VM2[1]}",
+             f"--vdev=virtio_user0,path={sock},queues=1,mac={VM2[1]}" +
+             (",server=1" if server else ""),
              "--", "--forward-mode=5tswap", "--total-num-mbufs=2048"],
             stdin=subprocess.PIPE, stdout=open(self.out, "w"),
             stderr=subprocess.STDOUT, text=True)
@@ -180,6 +184,14 @@ def udp_echo(n, port):
         "t.join();print(got)\n")
     out = sh(f"ip netns exec {NS} /usr/bin/python3 -c \"{code}\"")
     return int(out.strip() or 0)
+
+
+def wait_link(want, vdev="net_vhost0"):
+    end = time.time() + 30
+    while time.time() < end and \
+            telemetry(TAG, "/nicflowd/vports")[vdev]["link"] != want:
+        time.sleep(0.3)
+    return telemetry(TAG, "/nicflowd/vports")[vdev]["link"] == want
 
 
 def udp_flows(d):
@@ -280,13 +292,8 @@ def main():
                         "ipv4", ip, "network", "blue")[0] == 0,
                   f"port add {name} rep {rep}")
         vm = TestpmdVM(tmp, vsock)
-        end = time.time() + 30
-        while time.time() < end and vm.p.poll() is None and \
-                telemetry(TAG, "/nicflowd/vports")["net_vhost0"]["link"] \
-                != "up":
-            time.sleep(0.3)
-        check(telemetry(TAG, "/nicflowd/vports")["net_vhost0"]["link"] ==
-              "up", "virtio_user (testpmd) connected: vhost link up")
+        check(wait_link("up"), "virtio_user (testpmd) connected: vhost "
+              "link up")
         time.sleep(1)
 
         got = udp_echo(N_UDP, 7000)
@@ -332,6 +339,25 @@ def main():
               os.path.exists(vsock) and len(cfg["nic"]["vports"]) == 2 and
               [p["name"] for p in d.j("port", "list")] == ["vm1", "vm2"],
               "restart from the config file: vports and ports restored")
+        check(d.stop() == 0, "restarted nicflowd exits 0")
+
+        csock = os.path.join(tmp, "vmc.sock")
+        d = Daemon(tmp, ["--vport", f"tap,iface={TAP}",
+                         "--vport", f"vhost,path={csock},client=1"])
+        vp = telemetry(TAG, "/nicflowd/vports")["net_vhost0"]
+        check(vp["client"] == 1 and vp["link"] == "down" and
+              not os.path.exists(csock),
+              "client=1: no socket of its own, link down")
+        netns_up()
+        vm = TestpmdVM(tmp, csock, server=True)
+        check(wait_link("up"), "client=1: reconnected to testpmd's socket "
+              "(virtio_user server=1): link up")
+        time.sleep(1)
+        got = udp_echo(200, 7002)
+        counts = vm.stop()
+        vm = None
+        check(got == 200 and counts == (200, 200),
+              f"client=1: {got}/200 datagrams echoed, testpmd {counts}")
     finally:
         if vm is not None:
             vm.stop()
