@@ -6,6 +6,11 @@
  * nicflowd's JSON-RPC methods (docs/vswitch.md, "RPC"): params are checked
  * against a per-method table (known keys, types, required), then the model
  * (vs.h) validates values. A successful change is persisted at once.
+ *
+ * port_add's "rep" may also name a vport (nfd.h) by its socket path or tap
+ * interface: the operator knows which socket a VM was given, not which
+ * representor number it became. It is stored as the representor's ethdev
+ * name, as an explicit one would be.
  */
 
 #include <errno.h>
@@ -124,6 +129,23 @@ m_network_del(void *ctx, json_t *params, json_t **result, char *err,
 	return persist(d, rc, result);
 }
 
+/* A vport's representor name for rep, or rep itself. A number is always
+ * a representor index. */
+static const char *
+vport_rep(const struct nfd *d, const char *rep, char *buf, size_t len)
+{
+	if (rep == NULL || strspn(rep, "0123456789") == strlen(rep))
+		return rep;
+	for (int i = 0; i < d->opts.nb_vports; i++)
+		if (strcmp(d->opts.vports[i].path, rep) == 0 &&
+		    d->opts.vports[i].rep >= 0) {
+			snprintf(buf, len, "%s_representor_%d", d->opts.nic,
+				 d->opts.vports[i].rep);
+			return buf;
+		}
+	return rep;
+}
+
 static int
 m_port_add(void *ctx, json_t *params, json_t **result, char *err,
 	   size_t errlen)
@@ -134,11 +156,13 @@ m_port_add(void *ctx, json_t *params, json_t **result, char *err,
 		{"network", P_STR, true}, {NULL, 0, 0}};
 	struct nfd *d = ctx;
 	union pval v[PMAX];
+	char rep[VS_NAME_MAX + 32];
 	int rc = params_get(params, spec, v, err, errlen);
 
 	if (rc == 0)
-		rc = vs_port_add(d->vs, v[0].s, v[1].s, v[2].s, v[3].s, v[4].s,
-				 err, errlen);
+		rc = vs_port_add(d->vs, v[0].s, vport_rep(d, v[1].s, rep,
+				 sizeof(rep)), v[2].s, v[3].s, v[4].s, err,
+				 errlen);
 	return persist(d, rc, result);
 }
 
@@ -222,6 +246,23 @@ m_stats_get(void *ctx, json_t *params, json_t **result, char *err,
 	return rc;
 }
 
+/* The vports with their representor and link (nfd_vport_status()). */
+static int
+m_vport_list(void *ctx, json_t *params, json_t **result, char *err,
+	     size_t errlen)
+{
+	struct nfd *d = ctx;
+	int rc = no_params(params, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	*result = json_array();
+	for (int i = 0; i < d->opts.nb_vports; i++)
+		json_array_append_new(*result, nfd_vport_status(
+			&d->opts.vports[i], d->opts.nic));
+	return 0;
+}
+
 static const struct nf_rpc_method nfd_methods[] = {
 	{"network_add", m_network_add},
 	{"network_del", m_network_del},
@@ -229,6 +270,7 @@ static const struct nf_rpc_method nfd_methods[] = {
 	{"port_add", m_port_add},
 	{"port_del", m_port_del},
 	{"port_list", m_port_list},
+	{"vport_list", m_vport_list},
 	{"flow_dump", m_flow_dump},
 	{"stats_get", m_stats_get},
 	{NULL, NULL},

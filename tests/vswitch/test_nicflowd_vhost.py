@@ -287,13 +287,22 @@ def main():
               "vhost vport: link down before a driver connects")
         netns_up()
         d.ctl("network", "add", "blue", "vni", "100")
-        for name, rep, (ip, mac) in (("vm1", "0", VM1), ("vm2", "1", VM2)):
+        # rep: an index, or the vport's socket path / tap interface.
+        for name, rep, (ip, mac) in (("vm1", TAP, VM1), ("vm2", vsock, VM2)):
             check(d.ctl("port", "add", name, "rep", rep, "mac", mac,
                         "ipv4", ip, "network", "blue")[0] == 0,
                   f"port add {name} rep {rep}")
+        reps = {p["name"]: p["rep"] for p in d.j("port", "list")}
+        check(reps == {"vm1": "net_snic0_representor_0",
+                       "vm2": "net_snic0_representor_1"},
+              f"vports resolved to their representors: {reps}")
         vm = TestpmdVM(tmp, vsock)
         check(wait_link("up"), "virtio_user (testpmd) connected: vhost "
               "link up")
+        rc, out, _ = d.ctl("vport", "list")
+        check(rc == 0 and re.search(r"net_vhost0 +vhost +net_snic0_"
+                                    r"representor_1 +up +" + vsock, out),
+              "nicflowctl vport list: net_vhost0 up on representor 1")
         time.sleep(1)
 
         got = udp_echo(N_UDP, 7000)

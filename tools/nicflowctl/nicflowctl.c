@@ -42,6 +42,7 @@ static const char usage_text[] =
 	"  port add NAME rep REPRESENTOR mac MAC ipv4 ADDR network NETWORK\n"
 	"  port del NAME\n"
 	"  port list\n"
+	"  vport list\n"
 	"  dump-flows\n"
 	"  stats\n"
 	"  help\n"
@@ -124,6 +125,25 @@ print_ports(json_t *r)
 		       str(p, "ipv4"), str(p, "network"));
 }
 
+/* The ports nicflowd created (--vport): which representor each became. */
+static void
+print_vports(json_t *r)
+{
+	size_t i;
+	json_t *v;
+
+	printf("%-12s %-12s %-28s %-5s %s\n", "VDEV", "TYPE", "REPRESENTOR",
+	       "LINK", "SOCKET/IFACE");
+	json_array_foreach(r, i, v) {
+		bool tap = strcmp(str(v, "type"), "tap") == 0;
+
+		printf("%-12s %-12s %-28s %-5s %s\n", str(v, "vdev"),
+		       tap ? "tap" : num(v, "client") ? "vhost-client" :
+		       "vhost", str(v, "representor"), str(v, "link"),
+		       tap ? str(v, "iface") : str(v, "path"));
+	}
+}
+
 /* One line per flow, ovs-ofctl style. */
 static void
 print_flows(json_t *r)
@@ -183,6 +203,7 @@ static const struct command {
 	 {"ipv4", false}, {"network", false}}, NULL},
 	{"port", "del", "port_del", true, {{NULL, 0}}, NULL},
 	{"port", "list", "port_list", false, {{NULL, 0}}, print_ports},
+	{"vport", "list", "vport_list", false, {{NULL, 0}}, print_vports},
 	{"dump-flows", NULL, "flow_dump", false, {{NULL, 0}}, print_flows},
 	{"stats", NULL, "stats_get", false, {{NULL, 0}}, print_json},
 };
