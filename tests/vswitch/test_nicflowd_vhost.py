@@ -380,6 +380,9 @@ def main():
                 if os.path.exists(p):
                     print(f"--- {f}\n" + open(p).read()[-3000:])
         shutil.rmtree(tmp, ignore_errors=True)
+        # EAL leaves its runtime directory (config, sockets) behind.
+        for prefix in (TAG, f"{TAG}vm"):
+            shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
     print(f"{0 if failed else 1} passed, {1 if failed else 0} failed")
     return 1 if failed else 0
 
