@@ -74,6 +74,16 @@ opt_underlay(struct nfd_opts *o, const char *a, char *err, size_t errlen)
 }
 
 static int
+opt_vport(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	if (o->nb_vports == NFD_MAX_VPORTS) {
+		snprintf(err, errlen, "--vport: at most %d", NFD_MAX_VPORTS);
+		return -EINVAL;
+	}
+	return nfd_vport_parse(a, &o->vports[o->nb_vports++], err, errlen);
+}
+
+static int
 timeout_parse(const char *opt, const char *a, unsigned int *out, char *err,
 	      size_t errlen)
 {
@@ -130,6 +140,7 @@ static const struct {
 	{{"tcp-timeout", required_argument, NULL, 0}, opt_tcp},
 	{{"udp-timeout", required_argument, NULL, 0}, opt_udp},
 	{{"no-offload", no_argument, NULL, 0}, opt_no_offload},
+	{{"vport", required_argument, NULL, 0}, opt_vport},
 };
 
 int
@@ -189,6 +200,24 @@ config_nic(struct nfd_opts *o, json_t *nic, char *err, size_t errlen)
 		strlcpy(o->underlay[i], json_string_value(v),
 			sizeof(o->underlay[0]));
 		o->nb_underlay = (int)i + 1;
+	}
+	v = json_object_get(nic, "vports");
+	if (v != NULL && (!json_is_array(v) ||
+	    json_array_size(v) > NFD_MAX_VPORTS)) {
+		snprintf(err, errlen, "nic.vports: must be an array of at most "
+			 "%d vports", NFD_MAX_VPORTS);
+		return -EINVAL;
+	}
+	for (i = 0; i < json_array_size(v); i++) {
+		char where[48];
+		int rc;
+
+		snprintf(where, sizeof(where), "nic.vports[%zu].", i);
+		rc = nfd_vport_from_json(json_array_get(v, i), where,
+					 &o->vports[i], err, errlen);
+		if (rc != 0)
+			return rc;
+		o->nb_vports = (int)i + 1;
 	}
 	return 0;
 }
@@ -252,16 +281,21 @@ int
 nfd_config_save(const struct nfd_opts *o, struct vs_switch *vs)
 {
 	char tmp[sizeof(o->config) + 8];
-	json_t *root, *ul = json_array();
+	json_t *root, *ul, *vp;
 	int fd, rc = 0;
 
 	if (o->config[0] == '\0')
 		return 0;
+	ul = json_array();
 	for (int i = 0; i < o->nb_underlay; i++)
 		json_array_append_new(ul, json_string(o->underlay[i]));
+	vp = json_array();
+	for (int i = 0; i < o->nb_vports; i++)
+		json_array_append_new(vp, nfd_vport_to_json(&o->vports[i]));
 	root = vs_model_to_json(vs);
-	json_object_set_new(root, "nic", json_pack("{s:s, s:s, s:o}",
-		"name", o->nic, "devargs", o->devargs, "underlay", ul));
+	json_object_set_new(root, "nic", json_pack("{s:s, s:s, s:o, s:o}",
+		"name", o->nic, "devargs", o->devargs, "underlay", ul,
+		"vports", vp));
 	json_object_set_new(root, "idle_timeout",
 			    json_integer(vs->idle_timeout));
 	if (vs->tcp_timeout != 0)

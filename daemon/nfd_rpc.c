@@ -8,6 +8,11 @@
  * vs_kind_names[]: params go to the model as they are, which checks them
  * against the kind's field table (known keys, types, values) and names the
  * wrong field. A successful change is persisted at once.
+ *
+ * port_add's "rep" may also name a vport (nfd.h) by its socket path or tap
+ * interface: the operator knows which socket a VM was given, not which
+ * representor number it became. It is stored as the representor's ethdev
+ * name, as an explicit one would be.
  */
 
 #include <errno.h>
@@ -34,6 +39,23 @@ persist(struct nfd *d, int rc, json_t **result)
 	return 0;
 }
 
+/* A vport's representor name for rep, or rep itself. A number is always
+ * a representor index. */
+static const char *
+vport_rep(const struct nfd *d, const char *rep, char *buf, size_t len)
+{
+	if (rep == NULL || strspn(rep, "0123456789") == strlen(rep))
+		return rep;
+	for (int i = 0; i < d->opts.nb_vports; i++)
+		if (strcmp(d->opts.vports[i].path, rep) == 0 &&
+		    d->opts.vports[i].rep >= 0) {
+			snprintf(buf, len, "%s_representor_%d", d->opts.nic,
+				 d->opts.vports[i].rep);
+			return buf;
+		}
+	return rep;
+}
+
 /* The list/dump methods take no params. */
 static int
 no_params(json_t *params, char *err, size_t errlen)
@@ -53,9 +75,20 @@ obj_add(void *ctx, json_t *params, json_t **result, char *err,
 	size_t errlen, const char *kind)
 {
 	struct nfd *d = ctx;
+	const char *rep = json_string_value(json_object_get(params, "rep"));
+	char buf[VS_NAME_MAX + 32];
+	json_t *p = json_incref(params);
+	int rc;
 
-	return persist(d, vs_obj_add(d->vs, kind, params, err, errlen),
-		       result);
+	if (strcmp(kind, "port") == 0 && rep != NULL &&
+	    vport_rep(d, rep, buf, sizeof(buf)) != rep) {
+		json_decref(p);
+		p = json_deep_copy(params);
+		json_object_set_new(p, "rep", json_string(buf));
+	}
+	rc = vs_obj_add(d->vs, kind, p, err, errlen);
+	json_decref(p);
+	return persist(d, rc, result);
 }
 
 static int
@@ -130,6 +163,23 @@ m_stats_get(void *ctx, json_t *params, json_t **result, char *err,
 	return rc;
 }
 
+/* The vports with their representor and link (nfd_vport_status()). */
+static int
+m_vport_list(void *ctx, json_t *params, json_t **result, char *err,
+	     size_t errlen)
+{
+	struct nfd *d = ctx;
+	int rc = no_params(params, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	*result = json_array();
+	for (int i = 0; i < d->opts.nb_vports; i++)
+		json_array_append_new(*result, nfd_vport_status(
+			&d->opts.vports[i], d->opts.nic));
+	return 0;
+}
+
 #define KIND_ROWS(kind) {#kind "_add", m_##kind##_add},                       \
 	{#kind "_del", m_##kind##_del}, {#kind "_list", m_##kind##_list}
 
@@ -141,6 +191,7 @@ static const struct nf_rpc_method nfd_methods[] = {
 	KIND_ROWS(fip),
 	KIND_ROWS(vtep),
 	KIND_ROWS(mirror),
+	{"vport_list", m_vport_list},
 	{"flow_dump", m_flow_dump},
 	{"stats_get", m_stats_get},
 	{NULL, NULL},

@@ -7,15 +7,17 @@
  * the guide).
  *
  *   nicflowd [EAL args] -- [--config FILE] [--socket PATH] [--nic NAME]
- *            [--devargs ARGS] [--underlay VDEV]... [--idle-timeout S]
- *            [--tcp-timeout S] [--udp-timeout S] [--no-offload]
+ *            [--devargs ARGS] [--underlay VDEV]... [--vport SPEC]...
+ *            [--idle-timeout S] [--tcp-timeout S] [--udp-timeout S]
+ *            [--no-offload]
  *
  * Without EAL args the embedded default is used: no hugepages, 1 GB,
  * --file-prefix nicflowd, no PCI, lcores 0-1 with lcore 1 a service lcore
  * (the NIC's CPU; the datapath then runs in the main loop), or lcore 0
  * alone on one CPU (NIC and datapath inline). Either
- * way nicflowd adds --vdev for every underlay vdev and then the snic
- * (<nic>,<devargs>), from the command line or the config file.
+ * way nicflowd adds --vdev for every underlay vdev, then one per vport
+ * (net_vhost<N>/net_tap<N>), then the snic (<nic>,<devargs>, plus a
+ * vf= per vport), from the command line or the config file.
  */
 
 #include <errno.h>
@@ -37,7 +39,10 @@
 
 #define NFD_MBUFS 8191
 #define NFD_DESC 512
-#define NFD_EAL_MAX 64
+/* The user's EAL args, one --vdev per underlay and vport, the snic's. */
+#define NFD_EAL_MAX (64 + NFD_MAX_UNDERLAY + NFD_MAX_VPORTS)
+#define NFD_VDEVS (NFD_MAX_UNDERLAY + NFD_MAX_VPORTS + 1)
+#define NFD_VDEV_LEN 1400
 
 static volatile bool nfd_quit;
 
@@ -80,6 +85,10 @@ opts_build(int argc, char **argv, struct nfd_opts *o)
 		memcpy(o->underlay, cli.underlay, sizeof(o->underlay));
 		o->nb_underlay = cli.nb_underlay;
 	}
+	if (cli.nb_vports > 0) {
+		memcpy(o->vports, cli.vports, sizeof(o->vports));
+		o->nb_vports = cli.nb_vports;
+	}
 	if (cli.idle_timeout != 0)
 		o->idle_timeout = cli.idle_timeout;
 	if (cli.tcp_timeout != 0)
@@ -87,21 +96,28 @@ opts_build(int argc, char **argv, struct nfd_opts *o)
 	if (cli.udp_timeout != 0)
 		o->udp_timeout = cli.udp_timeout;
 	o->no_offload = cli.no_offload;
-	return 0;
+	rc = nfd_vports_resolve(o, err, sizeof(err));
+	for (int i = 0; rc == 0 && i < o->nb_vports; i++)
+		rc = nfd_vport_prepare(&o->vports[i], err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "nicflowd: %s\n", err);
+	return rc;
 }
 
 /* EAL argv: the user's EAL args or the default, then the vdevs. */
 static int
 eal_argv(const struct nfd_opts *o, int n_user, char **user, char **out,
-	 char bufs[][1100])
+	 char bufs[][NFD_VDEV_LEN])
 {
 	static char *const def[] = {"--no-huge", "-m", "1024", "--file-prefix",
 				    "nicflowd", "--no-pci", "-l", "0-1", "-s",
 				    "0x2"};
-	int n = 0;
+	char *snic;
+	size_t len;
+	int n = 0, b = 0;
 
 	out[n++] = user[0];
-	for (int i = 1; i < n_user && n < NFD_EAL_MAX - 20; i++)
+	for (int i = 1; i < n_user && n < NFD_EAL_MAX - NFD_VDEVS; i++)
 		out[n++] = user[i];
 	if (n_user <= 1) {
 		for (size_t i = 0; i < RTE_DIM(def); i++)
@@ -113,14 +129,43 @@ eal_argv(const struct nfd_opts *o, int n_user, char **user, char **out,
 		}
 	}
 	for (int i = 0; i < o->nb_underlay; i++) {
-		snprintf(bufs[i], 1100, "--vdev=%s", o->underlay[i]);
-		out[n++] = bufs[i];
+		snprintf(bufs[b], NFD_VDEV_LEN, "--vdev=%s", o->underlay[i]);
+		out[n++] = bufs[b++];
 	}
-	snprintf(bufs[o->nb_underlay], 1100, "--vdev=%s%s%s", o->nic,
+	for (int i = 0; i < o->nb_vports; i++) {
+		strcpy(bufs[b], "--vdev=");
+		if (nfd_vport_vdev(&o->vports[i], bufs[b] + 7,
+				   NFD_VDEV_LEN - 7) != 0)
+			return -ENAMETOOLONG;
+		out[n++] = bufs[b++];
+	}
+	snic = bufs[b];
+	snprintf(snic, NFD_VDEV_LEN, "--vdev=%s%s%s", o->nic,
 		 o->devargs[0] != '\0' ? "," : "", o->devargs);
-	out[n++] = bufs[o->nb_underlay];
+	for (int i = 0; i < o->nb_vports; i++) {
+		len = strlen(snic);
+		if (snprintf(snic + len, NFD_VDEV_LEN - len, ",vf=%s",
+			     o->vports[i].vdev) >= (int)(NFD_VDEV_LEN - len))
+			return -ENAMETOOLONG;
+	}
+	out[n++] = snic;
 	out[n] = NULL;
 	return n;
+}
+
+/* Which representor each vport is: the name to give "port add". */
+static void
+vports_log(const struct nfd_opts *o)
+{
+	for (int i = 0; i < o->nb_vports; i++) {
+		const struct nfd_vport *v = &o->vports[i];
+
+		LOG(INFO, "vport %d: %s %s%s (%s) is representor %d "
+		    "(%s_representor_%d)", i, v->type == NFD_VPORT_VHOST ?
+		    "vhost-user" : "tap", v->path, v->type == NFD_VPORT_VHOST
+		    && v->client ? " (client)" : "", v->vdev, v->rep, o->nic,
+		    v->rep);
+	}
 }
 
 /* Every port EAL shows (the snic's uplink and representors; their
@@ -223,13 +268,18 @@ nfd_setup(struct nfd *d, struct rte_mempool *pool)
 		return rc;
 	}
 	LOG(INFO, "listening on %s", d->opts.sock);
+	rc = nfd_telemetry_register(d);
+	if (rc != 0)
+		LOG(ERR, "telemetry commands not registered: %s",
+		    strerror(-rc));
+	vports_log(&d->opts);
 	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	static char bufs[NFD_MAX_UNDERLAY + 1][1100];
+	static char bufs[NFD_VDEVS][NFD_VDEV_LEN];
 	char *eargv[NFD_EAL_MAX + 1];
 	struct rte_mempool *pool;
 	struct nfd d = {0};
@@ -253,6 +303,11 @@ main(int argc, char **argv)
 	if (opts_build(argc - sep, argv + sep, &d.opts) != 0)
 		return 2;
 	eargc = eal_argv(&d.opts, n_user, argv, eargv, bufs);
+	if (eargc < 0) {
+		fprintf(stderr, "nicflowd: vports: the snic's devargs get "
+			"longer than %d bytes\n", NFD_VDEV_LEN);
+		return 2;
+	}
 	if (rte_eal_init(eargc, eargv) < 0) {
 		fprintf(stderr, "nicflowd: EAL: %s\n", rte_strerror(rte_errno));
 		return 1;
@@ -276,6 +331,7 @@ main(int argc, char **argv)
 		rte_eal_mp_wait_lcore();
 	}
 	LOG(INFO, "exiting");
+	nfd_telemetry_unregister();
 	nf_rpc_server_stop(d.rpc);
 	vs_switch_destroy(d.vs);
 	json_decref(d.opts.model);

@@ -51,6 +51,22 @@ CALLS = [
     (["network", "list"], "network_list", {},
      {"result": [{"name": "blue", "vni": 100}]}, 0,
      "NETWORK          VNI\nblue             100\n"),
+    (["vport", "list"], "vport_list", {},
+     {"result": [{"type": "vhost", "path": "/run/vm1.sock", "client": 0,
+                  "vdev": "net_vhost0", "representor": "net_snic0_rep_1",
+                  "link": "up"},
+                 {"type": "vhost", "path": "/run/vm2.sock", "client": 1,
+                  "vdev": "net_vhost1", "representor": "net_snic0_rep_2",
+                  "link": "down"},
+                 {"type": "tap", "iface": "ctr1", "vdev": "net_tap0",
+                  "representor": "net_snic0_rep_3", "link": "up"}]}, 0,
+     "VDEV         TYPE         REPRESENTOR                  LINK  "
+     "SOCKET/IFACE\n"
+     "net_vhost0   vhost        net_snic0_rep_1              up    "
+     "/run/vm1.sock\n"
+     "net_vhost1   vhost-client net_snic0_rep_2              down  "
+     "/run/vm2.sock\n"
+     "net_tap0     tap          net_snic0_rep_3              up    ctr1\n"),
     (["dump-flows"], "flow_dump", {},
      {"result": [{"id": 3, "match": {"in_port": 4, "eth_src": "a",
                   "eth_dst": "b", "eth_type": "0x0800", "vlan_tci": 0,

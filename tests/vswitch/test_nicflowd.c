@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -152,6 +154,12 @@ NF_TEST(test_config_round_trip)
 	NF_CHECK_EQ(o2.nb_underlay, 1);
 	NF_CHECK(strcmp(o2.underlay[0], "net_ring9") == 0);
 	NF_CHECK_EQ(o2.idle_timeout, 7);
+	NF_CHECK_EQ(o2.nb_vports, 2);
+	NF_CHECK(o2.vports[0].type == NFD_VPORT_VHOST &&
+		 strcmp(o2.vports[0].path, "/run/nfdunit/vm1.sock") == 0 &&
+		 o2.vports[0].client && o2.vports[0].max_queues == 1);
+	NF_CHECK(o2.vports[1].type == NFD_VPORT_TAP &&
+		 strcmp(o2.vports[1].path, "vmtap1") == 0);
 	vs2 = vs_switch_create("net_snic0", NULL);
 	NF_CHECK(vs2 != NULL);
 	if (vs2 == NULL)
@@ -191,6 +199,14 @@ NF_TEST(test_config_errors)
 	NF_CHECK_EQ(nfd_config_load(&o, err, sizeof(err)), -EINVAL);
 	NF_CHECK(strcmp(err, "nic.underlay[0]: must be a vdev string (at most "
 			"16)") == 0);
+	f = fopen(path, "w");
+	fputs("{\"nic\": {\"vports\": [{\"type\": \"tap\", \"iface\": "
+	      "\"t\"}, {\"type\": \"vhost\", \"path\": \"/a\", "
+	      "\"vdpa-max-queues\": \"1\"}]}}", f);
+	fclose(f);
+	NF_CHECK_EQ(nfd_config_load(&o, err, sizeof(err)), -EINVAL);
+	NF_CHECK(strcmp(err, "nic.vports[1].vdpa-max-queues: must be an "
+			"integer 1..1") == 0);
 	/* A missing file is a first start, not an error. */
 	snprintf(o.config, sizeof(o.config), "%s/none.json", dir);
 	NF_CHECK_EQ(nfd_config_load(&o, err, sizeof(err)), 0);
@@ -211,6 +227,140 @@ NF_TEST(test_config_errors)
 		NF_CHECK(strcmp(err, "unknown or incomplete option "
 				"'--bogus'") == 0);
 	}
+}
+
+/* One --vport spec's error message, exactly. */
+static int
+vport_err_is(const char *spec, const char *want)
+{
+	struct nfd_vport v;
+	char err[512] = "";
+	int rc = nfd_vport_parse(spec, &v, err, sizeof(err));
+
+	if (rc != -EINVAL || strcmp(err, want) != 0)
+		fprintf(stderr, "--vport %s\n  got    %d %s\n  wanted %s\n",
+			spec, rc, err, want);
+	return rc == -EINVAL && strcmp(err, want) == 0;
+}
+
+NF_TEST(test_vport_parse)
+{
+	struct nfd_vport v;
+	char err[512] = "", buf[256];
+
+	NF_CHECK_EQ(nfd_vport_parse("vhost,path=/run/vm1.sock,client=1,"
+				    "vdpa-max-queues=1,vdpa-accelerator-"
+				    "devargs=", &v, err, sizeof(err)), 0);
+	NF_CHECK(v.type == NFD_VPORT_VHOST && v.client && v.max_queues == 1);
+	NF_CHECK(strcmp(v.path, "/run/vm1.sock") == 0);
+	NF_CHECK_EQ(nfd_vport_parse("tap,iface=vm-1.a", &v, err, sizeof(err)),
+		    0);
+	NF_CHECK(v.type == NFD_VPORT_TAP && strcmp(v.path, "vm-1.a") == 0);
+	NF_CHECK(vport_err_is("virtio,path=/x", "--vport: type: 'virtio' is "
+			      "not vhost or tap"));
+	NF_CHECK(vport_err_is("vhost", "--vport: path: missing"));
+	NF_CHECK(vport_err_is("vhost,path=x.sock", "--vport: path: must be an "
+			      "absolute socket path of at most 107 bytes "
+			      "without ','"));
+	NF_CHECK(vport_err_is("vhost,path=/x,iface=y", "--vport: iface: "
+			      "unknown key for a vhost vport"));
+	NF_CHECK(vport_err_is("vhost,path=/x,queues", "--vport: 'queues' is "
+			      "not key=value"));
+	NF_CHECK(vport_err_is("vhost,path=/x,path=/y", "--vport: path: given "
+			      "twice"));
+	NF_CHECK(vport_err_is("vhost,path=/x,client=2", "--vport: client: must "
+			      "be 0 (nicflowd serves the socket) or 1 (it "
+			      "connects to the VMM's)"));
+	NF_CHECK(vport_err_is("vhost,path=/x,vdpa-max-queues=x", "--vport: "
+			      "vdpa-max-queues: 'x' is not an integer"));
+	NF_CHECK(vport_err_is("vhost,path=/x,vdpa-max-queues=0", "--vport: "
+			      "vdpa-max-queues: must be an integer 1..1"));
+	NF_CHECK(vport_err_is("vhost,path=/x,vdpa-max-queues=8", "--vport: "
+			      "vdpa-max-queues: 8: at most 1 (net_snic polls "
+			      "one queue pair per VF; a guest's other queues "
+			      "would never be served)"));
+	/* The accelerator's devargs keep their commas. */
+	NF_CHECK(vport_err_is("vhost,path=/x,vdpa-accelerator-devargs="
+			      "0000:01:00.2,class=vdpa", "--vport: vdpa-"
+			      "accelerator-devargs: '0000:01:00.2,class=vdpa': "
+			      "no vDPA accelerator can serve a net_snic VF (a "
+			      "software NIC; the vhost-user port is served in "
+			      "software): leave it empty"));
+	NF_CHECK(vport_err_is("tap,iface=much-too-long-name", "--vport: iface:"
+			      " must be 1-15 of A-Z a-z 0-9 _ . -"));
+	NF_CHECK(vport_err_is("tap,iface=a,b", "--vport: 'b' is not "
+			      "key=value"));
+	/* The vdev strings nicflowd hands EAL. */
+	NF_CHECK_EQ(nfd_vport_parse("vhost,path=/run/a.sock", &v, err,
+				    sizeof(err)), 0);
+	strcpy(v.vdev, "net_vhost3");
+	NF_CHECK_EQ(nfd_vport_vdev(&v, buf, sizeof(buf)), 0);
+	NF_CHECK(strcmp(buf, "net_vhost3,iface=/run/a.sock,queues=1,client=0")
+		 == 0);
+	NF_CHECK_EQ(nfd_vport_vdev(&v, buf, 20), -ENAMETOOLONG);
+}
+
+/* Names skip the --underlay vdevs; representors follow devargs' vf=. */
+NF_TEST(test_vports_resolve)
+{
+	struct nfd_opts o = {0};
+	char err[512] = "";
+
+	strcpy(o.devargs, "uplink=net_null0,vf=net_vhost0,ctl=none");
+	strcpy(o.underlay[0], "net_null0,no-rx=1");
+	strcpy(o.underlay[1], "net_vhost0,iface=/run/own.sock");
+	o.nb_underlay = 2;
+	NF_CHECK_EQ(nfd_vport_parse("vhost,path=/run/a.sock", &o.vports[0],
+				    err, sizeof(err)), 0);
+	NF_CHECK_EQ(nfd_vport_parse("tap,iface=t0", &o.vports[1], err,
+				    sizeof(err)), 0);
+	NF_CHECK_EQ(nfd_vport_parse("vhost,path=/run/b.sock", &o.vports[2],
+				    err, sizeof(err)), 0);
+	o.nb_vports = 3;
+	NF_CHECK_EQ(nfd_vports_resolve(&o, err, sizeof(err)), 0);
+	NF_CHECK(strcmp(o.vports[0].vdev, "net_vhost1") == 0);
+	NF_CHECK(strcmp(o.vports[1].vdev, "net_tap0") == 0);
+	NF_CHECK(strcmp(o.vports[2].vdev, "net_vhost2") == 0);
+	NF_CHECK(o.vports[0].rep == 1 && o.vports[1].rep == 2 &&
+		 o.vports[2].rep == 3);
+	strcpy(o.vports[2].path, "/run/a.sock");
+	NF_CHECK_EQ(nfd_vports_resolve(&o, err, sizeof(err)), -EINVAL);
+	NF_CHECK(strcmp(err, "vport 2: path '/run/a.sock' is also vport 0's")
+		 == 0);
+	strcpy(o.devargs, "init_cfg=/etc/smart_nic_init.cfg");
+	NF_CHECK_EQ(nfd_vports_resolve(&o, err, sizeof(err)), -EINVAL);
+	NF_CHECK(strcmp(err, "vports need the NIC's ports in --devargs "
+			"(uplink=..., any vf=...; not init_cfg=): their VFs "
+			"come after those") == 0);
+}
+
+/* A dead process's socket is removed; a live server's or a file is
+ * refused. */
+NF_TEST(test_vport_prepare)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct nfd_vport v;
+	char err[512] = "";
+	FILE *f;
+	int fd;
+
+	snprintf(v.path, sizeof(v.path), "%s/sub/vm.sock", dir);
+	v.type = NFD_VPORT_VHOST;
+	v.client = false;
+	NF_CHECK_EQ(nfd_vport_prepare(&v, err, sizeof(err)), 0);
+	strcpy(sa.sun_path, v.path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	NF_CHECK_EQ(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	NF_CHECK_EQ(listen(fd, 1), 0);
+	NF_CHECK_EQ(nfd_vport_prepare(&v, err, sizeof(err)), -EADDRINUSE);
+	close(fd);
+	NF_CHECK_EQ(nfd_vport_prepare(&v, err, sizeof(err)), 0);
+	NF_CHECK(access(v.path, F_OK) != 0);
+	f = fopen(v.path, "w");
+	fclose(f);
+	NF_CHECK_EQ(nfd_vport_prepare(&v, err, sizeof(err)), -EEXIST);
+	NF_CHECK(strstr(err, "exists and is not a socket") != NULL);
+	unlink(v.path);
 }
 
 static void
@@ -398,6 +548,9 @@ main(void)
 		NF_CASE(test_port_params),
 		NF_CASE(test_config_round_trip),
 		NF_CASE(test_config_errors),
+		NF_CASE(test_vport_parse),
+		NF_CASE(test_vports_resolve),
+		NF_CASE(test_vport_prepare),
 		NF_CASE(test_rule_7_2),
 		NF_CASE(test_rule_refused),
 		NF_CASE(test_rule_vlan),
@@ -425,6 +578,11 @@ main(void)
 	strcpy(d.opts.devargs, "uplink=net_ring0,vf=net_ring1,vf=net_ring2");
 	strcpy(d.opts.underlay[0], "net_ring9");
 	d.opts.nb_underlay = 1;
+	nfd_vport_parse("vhost,path=/run/nfdunit/vm1.sock,client=1",
+			&d.opts.vports[0], cmd, sizeof(cmd));
+	nfd_vport_parse("tap,iface=vmtap1", &d.opts.vports[1], cmd,
+			sizeof(cmd));
+	d.opts.nb_vports = 2;
 	d.vs = vs_switch_create("net_snic0", NULL);
 	if (d.vs == NULL) {
 		printf("cannot create the switch\n0 passed, 1 failed\n");

@@ -47,7 +47,7 @@ static const char usage_text[] =
 	"  mirror add NAME port PORT [direction in|out|both]"
 	" (to_port PORT | collector ADDR vni VNI)\n"
 	"  router|network|port|remote|mirror del NAME, fip|vtep del ADDR\n"
-	"  router|network|port|remote|fip|vtep|mirror list\n"
+	"  router|network|port|remote|fip|vtep|mirror|vport list\n"
 	"  dump-flows\n"
 	"  stats\n"
 	"  help\n"
@@ -186,6 +186,25 @@ print_acts(json_t *a)
 	}
 }
 
+/* The ports nicflowd created (--vport): which representor each became. */
+static void
+print_vports(json_t *r)
+{
+	size_t i;
+	json_t *v;
+
+	printf("%-12s %-12s %-28s %-5s %s\n", "VDEV", "TYPE", "REPRESENTOR",
+	       "LINK", "SOCKET/IFACE");
+	json_array_foreach(r, i, v) {
+		bool tap = strcmp(str(v, "type"), "tap") == 0;
+
+		printf("%-12s %-12s %-28s %-5s %s\n", str(v, "vdev"),
+		       tap ? "tap" : num(v, "client") ? "vhost-client" :
+		       "vhost", str(v, "representor"), str(v, "link"),
+		       tap ? str(v, "iface") : str(v, "path"));
+	}
+}
+
 /* One line per flow, ovs-ofctl style. */
 static void
 print_flows(json_t *r)
@@ -273,6 +292,7 @@ static const struct command {
 	 {"collector", false, true}, {"vni", true, true}}, NULL},
 	{"mirror", "del", "mirror_del", "name", {{NULL, 0, 0}}, NULL},
 	{"mirror", "list", "mirror_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"vport", "list", "vport_list", NULL, {{NULL, 0, 0}}, print_vports},
 	{"dump-flows", NULL, "flow_dump", NULL, {{NULL, 0, 0}}, print_flows},
 	{"stats", NULL, "stats_get", NULL, {{NULL, 0, 0}}, print_json},
 };
