@@ -1345,6 +1345,16 @@ NF_TEST(errors)
 		  "parameter 'end'" },
 		{ "flow indirect_action 4 destroy action_id 1",
 		  "flow indirect_action: only 'create' is accepted" },
+		/* what snic_flow_cmd_format cannot express is refused */
+		{ "flow create 3 <flow type 1> ingress pattern eth / end "
+		  "actions drop / end",
+		  "flow create: unknown attribute '<flow'" },
+		{ "flow create 3 ingress pattern <snic_tunnel> / eth / end "
+		  "actions drop / end",
+		  "pattern item 1: unknown item '<snic_tunnel>'" },
+		{ "flow create 3 ingress pattern eth / end actions "
+		  "<snic_tunnel_set> / drop / end",
+		  "action 1: unknown action '<snic_tunnel_set>'" },
 		{ "flow create 4 pattern end actions drop / end",
 		  NULL /* control: accepted */ },
 	};
@@ -1407,6 +1417,136 @@ NF_TEST(errors_resolver_and_truncation)
 		    -EINVAL);
 	NF_CHECK_EQ(nf_flowcmd_parse("x", NULL, NULL, err, sizeof(err)),
 		    -EINVAL);
+}
+
+/* Every prefix of valid inputs (cut anywhere, also inside a word): 0 or
+ * -EINVAL with a message, never a crash, overread or leak (ASan). */
+NF_TEST(truncated_inputs)
+{
+	static const char *const texts[] = {
+		"set vxlan-tos-ttl ip-version ipv6 vni 99 udp-src 0 udp-dst 4789 "
+		"ip-tos 16 ip-ttl 32 ip-src fd00::1 ip-dst fd00::2 eth-src "
+		"02:aa:00:00:00:01 eth-dst 0a:00:00:00:00:09; set "
+		"sample_actions 3 vxlan_encap / port_id id 4 / end; flow "
+		"indirect_action 5 create action_id 2 ingress action count / "
+		"end; flow create 5 group 1 priority 2 ingress pattern eth src "
+		"is 02:00:00:00:00:01 has_vlan is 1 / vlan vid is 3 / ipv4 src "
+		"spec 10.0.0.0 src prefix 8 tos last 4 / tcp flags mask 0x07 / "
+		"vxlan vni is 0 / tag data is 1 index is 2 / end actions count "
+		"identifier 1 / sample ratio 2 index 3 / indirect 2 / rss types "
+		"ip end queues 0 1 end / modify_field op set dst_type ipv4_dscp "
+		"src_type value src_value 2e width 6 / set_tag data 1 index 2 "
+		"mask 3 / vxlan_encap ip-version ipv4 vni 1 udp-src 0 udp-dst "
+		"4789 ip-src 1.1.1.1 ip-dst 2.2.2.2 eth-src 02:00:00:00:00:01 "
+		"eth-dst 02:00:00:00:00:02 / port_id original 1 id 4 / end",
+	};
+	struct rte_flow_action_handle *h[3] = { NULL, NULL, (void *)8 };
+	const struct nf_flowcmd_opts o = {
+		.port = -1, .handles = h, .n_handles = 3,
+	};
+
+	for (unsigned int k = 0; k < RTE_DIM(texts); k++) {
+		size_t len = strlen(texts[k]);
+		unsigned int ok = 0;
+
+		for (size_t cut = 0; cut <= len; cut++) {
+			char *t = malloc(cut + 1); /* exact: ASan sees reads */
+			struct nf_flowcmd_rule *r = NULL;
+			char err[256] = "";
+			int rc;
+
+			memcpy(t, texts[k], cut);
+			t[cut] = '\0';
+			rc = nf_flowcmd_parse(t, &o, &r, err, sizeof(err));
+			NF_CHECK(rc == 0 || rc == -EINVAL);
+			NF_CHECK(rc == 0 ? r != NULL : r == NULL && err[0]);
+			ok += rc == 0;
+			nf_flowcmd_free(r);
+			free(t);
+		}
+		NF_CHECK(ok >= 1); /* at least the whole text */
+	}
+}
+
+/* Token-level mutations of a valid input (delete, duplicate, swap, replace
+ * by a keyword of the grammar): never a crash, overread or leak. */
+NF_TEST(mutated_inputs)
+{
+	static const char base[] =
+		"set vxlan ip-version ipv4 vni 5 udp-src 0 udp-dst 4789 ip-src "
+		"1.1.1.1 ip-dst 2.2.2.2 eth-src 02:00:00:00:00:01 eth-dst "
+		"02:00:00:00:00:02 ; set sample_actions 1 vxlan_encap / port_id "
+		"id 4 / end ; flow create 5 ingress pattern eth dst is "
+		"02:00:00:00:00:02 / vlan vid spec 3 vid mask 0xfff / ipv6 src "
+		"prefix 64 / udp dst is 53 / end actions sample index 1 / rss "
+		"queues 1 end / set_ipv4_dst ipv4_addr 3.3.3.3 / indirect 0 / "
+		"port_id id 4 / end";
+	static const char *const words[] = {
+		"/", "end", ";", "is", "spec", "mask", "last", "prefix", "eth",
+		"ipv4", "vxlan_encap", "sample", "index", "pattern", "actions",
+		"flow", "create", "set", "vxlan", "0", "65536", "0x", "::",
+		"indirect", "types", "queues", "rss", "ratio",
+	};
+	struct rte_flow_action_handle *h[1] = { (void *)8 };
+	const struct nf_flowcmd_opts o = {
+		.port = 5, .handles = h, .n_handles = 1,
+	};
+	const char *tok[128];
+	size_t len[128];
+	unsigned int n = 0, ok = 0;
+	uint32_t seed = 12345;
+	const char *p = base;
+
+	while (*p != '\0' && n < RTE_DIM(tok)) {
+		while (*p == ' ')
+			p++;
+		tok[n] = p;
+		while (*p != ' ' && *p != '\0')
+			p++;
+		len[n] = (size_t)(p - tok[n]);
+		n++;
+	}
+	for (unsigned int iter = 0; iter < 3000; iter++) {
+		char text[2048];
+		size_t off = 0;
+		unsigned int at, what;
+		struct nf_flowcmd_rule *r = NULL;
+		char err[256] = "";
+		int rc;
+
+		seed = seed * 1103515245 + 12345;
+		at = (seed >> 8) % n;
+		what = (seed >> 4) % 4;
+		for (unsigned int i = 0; i < n; i++) {
+			const char *w = tok[i];
+			size_t l = len[i];
+
+			if (i == at && what == 0)
+				continue; /* delete */
+			if (i == at && what == 3) { /* replace */
+				w = words[(seed >> 16) % RTE_DIM(words)];
+				l = strlen(w);
+			}
+			if (i == at && what == 2 && i + 1 < n) { /* swap */
+				off += (size_t)snprintf(text + off,
+					sizeof(text) - off, "%.*s ",
+					(int)len[i + 1], tok[i + 1]);
+			}
+			off += (size_t)snprintf(text + off, sizeof(text) - off,
+						"%.*s ", (int)l, w);
+			if (i == at && what == 1) /* duplicate */
+				off += (size_t)snprintf(text + off,
+					sizeof(text) - off, "%.*s ", (int)l, w);
+			if (i == at && what == 2 && i + 1 < n)
+				i++;
+		}
+		rc = nf_flowcmd_parse(text, &o, &r, err, sizeof(err));
+		NF_CHECK(rc == 0 || rc == -EINVAL);
+		NF_CHECK(rc == 0 ? r != NULL : r == NULL && err[0]);
+		ok += rc == 0;
+		nf_flowcmd_free(r);
+	}
+	NF_CHECK(ok > 0 && ok < 3000);
 }
 
 /* ------------------------------------------------ validate on a snic */
@@ -1561,6 +1701,7 @@ main(void)
 		NF_CASE(format_parse_forwarding),
 		NF_CASE(format_parse_mirror_acl),
 		NF_CASE(errors), NF_CASE(errors_resolver_and_truncation),
+		NF_CASE(truncated_inputs), NF_CASE(mutated_inputs),
 		NF_CASE(validate_on_snic),
 	};
 
