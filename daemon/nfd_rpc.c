@@ -138,6 +138,8 @@ KIND_METHODS(remote)
 KIND_METHODS(fip)
 KIND_METHODS(vtep)
 KIND_METHODS(mirror)
+KIND_METHODS(counter)
+KIND_METHODS(acl)
 
 static int
 m_flow_dump(void *ctx, json_t *params, json_t **result, char *err,
@@ -191,6 +193,8 @@ static const struct nf_rpc_method nfd_methods[] = {
 	KIND_ROWS(fip),
 	KIND_ROWS(vtep),
 	KIND_ROWS(mirror),
+	KIND_ROWS(counter),
+	KIND_ROWS(acl),
 	{"vport_list", m_vport_list},
 	{"flow_dump", m_flow_dump},
 	{"stats_get", m_stats_get},

@@ -27,6 +27,14 @@
  *   - fip:     a floating IP of a port, in an external network of the
  *              port's router (1:1 NAT, §7.4/§7.5 SET_IPV4_SRC/DST).
  *   - vtep:    this node's underlay IPv4 address on the NIC's uplink.
+ *   - counter: a shared COUNT (an indirect action handle, §7.8), used by
+ *              ACL rules as "indirect <id>".
+ *   - acl:     a NIC ACL rule (§7.8, V-6: colouring with SET_TAG on
+ *              ingress, TAG match on egress, counting, probes): a port,
+ *              direction, group and the rule in testpmd syntax
+ *              (lib/flowcmd), created as flow type 3 (attr.reserved).
+ *              The NIC applies ACLs to every packet, offloaded or not, so
+ *              no flow depends on them (vs_acl.c).
  *   - mirror:  copies of what a port sends ("in"), receives ("out") or
  *              both, to a local port or VXLAN-encapsulated to a collector
  *              (§7.6 SAMPLE ratio 1); the copy is the packet as it entered
@@ -87,6 +95,9 @@
 #define VS_MAX_FIPS 64
 #define VS_MAX_NEIGH 64
 #define VS_MAX_MIRRORS 16
+#define VS_MAX_COUNTERS 32   /**< spec §7.8: 32 ACTION_HANDLEs */
+#define VS_MAX_ACLS 64
+#define VS_ACL_RULE_MAX 512  /**< testpmd-syntax text of an ACL rule */
 #define VS_MAX_FLOWS 4096
 #define VS_BURST 32
 #define VS_IDLE_TIMEOUT_S 10 /**< default aging timeout */
@@ -180,6 +191,29 @@ struct vs_mirror {
 	int to_port;                 /**< local mirror port, or -1 */
 	uint32_t collector;          /**< remote collector (network order) */
 	uint32_t vni;                /**< VNI toward the collector */
+};
+
+struct rte_flow_action_handle;
+
+struct vs_counter {
+	bool used;
+	char name[VS_NAME_MAX];
+	uint16_t port_id;            /**< the port the handle was made on */
+	struct rte_flow_action_handle *h;
+	unsigned int users;          /**< ACL rules referring to it */
+};
+
+struct vs_acl {
+	bool used;
+	char name[VS_NAME_MAX];
+	int port;                    /**< port slot, -1 = the uplink */
+	uint16_t port_id;
+	bool egress;
+	uint8_t group;               /**< 0 or 1 (spec §7.8) */
+	char rule[VS_ACL_RULE_MAX];  /**< as configured */
+	struct rte_flow *flow;       /**< in the NIC */
+	uint32_t counters;           /**< bit i: uses counter i */
+	bool has_count;              /**< a direct COUNT to query */
 };
 
 /** An underlay neighbour (remote VTEP), resolved by ARP on the uplink. */
@@ -295,6 +329,8 @@ struct vs_switch {
 	struct vs_fip fips[VS_MAX_FIPS];
 	struct vs_neigh neigh[VS_MAX_NEIGH];
 	struct vs_mirror mirrors[VS_MAX_MIRRORS];
+	struct vs_counter counters[VS_MAX_COUNTERS];
+	struct vs_acl acls[VS_MAX_ACLS];
 	struct rte_hash *flow_hash;  /**< key → index in flows */
 	struct vs_flow *flows;       /**< VS_MAX_FLOWS */
 	struct rte_ring *offload_q;  /**< flow indices to offload */
@@ -340,7 +376,11 @@ json_t *vs_model_to_json(struct vs_switch *vs);
 int vs_model_from_json(struct vs_switch *vs, json_t *model, char *err,
 		       size_t errlen);
 
+/** Destroy every ACL rule and counter in the NIC (flow_mtx held). */
+void vs_acls_flush(struct vs_switch *vs);
+
 /* Model lookups for the slow path; lock held. Return an index or -1. */
+int vs_port_find(const struct vs_switch *vs, const char *name);
 /** The port on representor port_id with VLAN vid (0: untagged). */
 int vs_port_by_rx(const struct vs_switch *vs, uint16_t port_id,
 		  uint16_t vid);

@@ -34,9 +34,9 @@
 #include <rte_string_fns.h>
 
 #include "vs.h"
+#include "vs_kind.h"
 
 #define VS_VNI_MAX 0xffffff
-#define MAX_FIELDS 8
 
 /* ---------------------------------------------------- switch */
 
@@ -92,11 +92,11 @@ vs_switch_destroy(struct vs_switch *vs)
 {
 	if (vs == NULL)
 		return;
-	if (vs->flows != NULL) {
-		pthread_mutex_lock(&vs->flow_mtx);
+	pthread_mutex_lock(&vs->flow_mtx);
+	vs_acls_flush(vs);
+	if (vs->flows != NULL)
 		vs_flows_flush(vs);
-		pthread_mutex_unlock(&vs->flow_mtx);
-	}
+	pthread_mutex_unlock(&vs->flow_mtx);
 	rte_hash_free(vs->flow_hash);
 	rte_ring_free(vs->offload_q);
 	rte_free(vs->flows);
@@ -127,8 +127,8 @@ net_find(const struct vs_switch *vs, const char *name)
 	FIND(vs->nets, VS_MAX_NETWORKS, strcmp(o->name, name) == 0);
 }
 
-static int
-port_find(const struct vs_switch *vs, const char *name)
+int
+vs_port_find(const struct vs_switch *vs, const char *name)
 {
 	FIND(vs->ports, VS_MAX_PORTS, strcmp(o->name, name) == 0);
 }
@@ -253,35 +253,6 @@ vs_neigh_learn(struct vs_switch *vs, uint32_t ip,
 }
 
 /* ---------------------------------------------------- field table */
-
-enum ftype { F_NAME, F_STR, F_UINT, F_MAC, F_IPV4, F_CIDR, F_BOOL };
-
-struct field {
-	const char *key;
-	enum ftype type;
-	bool required;
-	uint32_t max;    /* F_UINT: largest value */
-};
-
-struct fval {
-	bool set;
-	const char *s;   /* F_NAME, F_STR */
-	uint32_t u;      /* F_UINT, F_IPV4 (network order), F_BOOL */
-	uint8_t plen;    /* F_CIDR: u is the prefix */
-	struct rte_ether_addr mac;
-};
-
-struct kind {
-	const char *name;
-	const char *plural;   /* the config file's section */
-	const char *key;      /* the field that names an object (del) */
-	struct field fields[MAX_FIELDS];
-	int (*add)(struct vs_switch *vs, const struct fval *v, char *err,
-		   size_t errlen);
-	int (*del)(struct vs_switch *vs, const struct fval *key, char *err,
-		   size_t errlen);
-	void (*list)(const struct vs_switch *vs, json_t *out);
-};
 
 /* Names: 1..31 of [A-Za-z0-9_.-]. */
 static int
@@ -443,7 +414,7 @@ field_idx(const struct kind *k, const char *key)
 	return 0;
 }
 
-#define ERR(code, ...) (snprintf(err, errlen, __VA_ARGS__), -(code))
+#define ERR VS_ERR
 
 static char *
 ip_str(uint32_t ip, char *buf)
@@ -702,7 +673,7 @@ port_add(struct vs_switch *vs, const struct fval *v, char *err,
 	np.net = net_find(vs, v[4].s);
 	if (np.net < 0)
 		return ERR(ENOENT, "network: unknown network '%s'", v[4].s);
-	if (port_find(vs, np.name) >= 0)
+	if (vs_port_find(vs, np.name) >= 0)
 		return ERR(EEXIST, "port '%s' already exists", np.name);
 	if (v[6].set && np.vlan == 0)
 		return ERR(EINVAL, "vlan: 0 is untagged: leave vlan out");
@@ -744,7 +715,7 @@ static int
 port_del(struct vs_switch *vs, const struct fval *key, char *err,
 	 size_t errlen)
 {
-	int p = port_find(vs, key->s), f;
+	int p = vs_port_find(vs, key->s), f;
 	char ip[INET_ADDRSTRLEN];
 
 	if (p < 0)
@@ -753,6 +724,10 @@ port_del(struct vs_switch *vs, const struct fval *key, char *err,
 	if (f >= 0)
 		return ERR(EBUSY, "port '%s' still has fip %s", key->s,
 			   ip_str(vs->fips[f].fip, ip));
+	for (int i = 0; i < VS_MAX_ACLS; i++)
+		if (vs->acls[i].used && vs->acls[i].port == p)
+			return ERR(EBUSY, "port '%s' still has acl '%s'", key->s,
+				   vs->acls[i].name);
 	for (int i = 0; i < VS_MAX_MIRRORS; i++)
 		if (vs->mirrors[i].used && (vs->mirrors[i].port == p ||
 					    vs->mirrors[i].to_port == p))
@@ -857,7 +832,7 @@ remote_list(const struct vs_switch *vs, json_t *out)
 static int
 fip_add(struct vs_switch *vs, const struct fval *v, char *err, size_t errlen)
 {
-	int p = port_find(vs, v[1].s), slot = -1, r, n;
+	int p = vs_port_find(vs, v[1].s), slot = -1, r, n;
 
 	if (p < 0)
 		return ERR(ENOENT, "port: unknown port '%s'", v[1].s);
@@ -973,7 +948,7 @@ mirror_add(struct vs_switch *vs, const struct fval *v, char *err,
 
 	if (mirror_find(vs, v[0].s) >= 0)
 		return ERR(EEXIST, "mirror '%s' already exists", v[0].s);
-	m.port = port_find(vs, v[1].s);
+	m.port = vs_port_find(vs, v[1].s);
 	if (m.port < 0)
 		return ERR(ENOENT, "port: unknown port '%s'", v[1].s);
 	if (v[2].set) {
@@ -988,7 +963,7 @@ mirror_add(struct vs_switch *vs, const struct fval *v, char *err,
 		return ERR(EINVAL, "to_port/collector: give exactly one "
 			   "(a local port or a remote collector)");
 	if (v[3].set) {
-		m.to_port = port_find(vs, v[3].s);
+		m.to_port = vs_port_find(vs, v[3].s);
 		if (m.to_port < 0)
 			return ERR(ENOENT, "to_port: unknown port '%s'", v[3].s);
 		if (m.to_port == m.port)
@@ -1069,7 +1044,7 @@ static const struct kind kinds[] = {
 		{"mac", F_MAC, true, 0}, {"ipv4", F_IPV4, true, 0},
 		{"network", F_STR, true, 0}, {"mtu", F_UINT, false, 9600},
 		{"vlan", F_UINT, false, 4094}},
-	 port_add, port_del, port_list},
+	 port_add, port_del, port_list, false, {"port_id"}},
 	{"remote", "remotes", "name", {
 		{"name", F_NAME, true, 0}, {"network", F_STR, true, 0},
 		{"mac", F_MAC, true, 0}, {"ipv4", F_IPV4, true, 0},
@@ -1086,10 +1061,21 @@ static const struct kind kinds[] = {
 		{"collector", F_IPV4, false, 0},
 		{"vni", F_UINT, false, VS_VNI_MAX}},
 	 mirror_add, mirror_del, mirror_list},
+	{"counter", "counters", "name", {
+		{"name", F_NAME, true, 0}, {"port", F_STR, false, 0},
+		{"id", F_UINT, false, VS_MAX_COUNTERS - 1}},
+	 vs_counter_add, vs_counter_del, vs_counter_list, true,
+	 {"hits", "bytes"}},
+	{"acl", "acls", "name", {
+		{"name", F_NAME, true, 0}, {"port", F_STR, true, 0},
+		{"direction", F_STR, true, 0}, {"group", F_UINT, false, 1},
+		{"rule", F_STR, true, 0}},
+	 vs_acl_add, vs_acl_del, vs_acl_list, true, {"hits", "bytes"}},
 };
 
 const char *const vs_kind_names[] = {
-	"router", "network", "port", "remote", "fip", "vtep", "mirror", NULL,
+	"router", "network", "port", "remote", "fip", "vtep", "mirror",
+	"counter", "acl", NULL,
 };
 
 static const struct kind *
@@ -1110,6 +1096,16 @@ obj_change(struct vs_switch *vs, const struct kind *k, const struct fval *v,
 {
 	int rc;
 
+	/* NIC-only kinds make rte_flow calls: serialised with the other
+	 * rte_flow users, never under the datapath's lock, and no flow
+	 * depends on them (the NIC applies ACLs to every packet). */
+	if (k->nic) {
+		pthread_mutex_lock(&vs->flow_mtx);
+		rc = add ? k->add(vs, v, err, errlen) :
+			   k->del(vs, &v[field_idx(k, k->key)], err, errlen);
+		pthread_mutex_unlock(&vs->flow_mtx);
+		return rc;
+	}
 	rte_spinlock_lock(&vs->lock);
 	rc = add ? k->add(vs, v, err, errlen) :
 		   k->del(vs, &v[field_idx(k, k->key)], err, errlen);
@@ -1159,6 +1155,12 @@ vs_obj_list(struct vs_switch *vs, const char *kind)
 	if (k == NULL)
 		return NULL;
 	out = json_array();
+	if (k->nic) {
+		pthread_mutex_lock(&vs->flow_mtx);
+		k->list(vs, out);
+		pthread_mutex_unlock(&vs->flow_mtx);
+		return out;
+	}
 	rte_spinlock_lock(&vs->lock);
 	k->list(vs, out);
 	rte_spinlock_unlock(&vs->lock);
@@ -1189,8 +1191,9 @@ vs_model_from_json(struct vs_switch *vs, json_t *model, char *err,
 				   e) {
 			json_t *p = json_deep_copy(e);
 
-			/* port_id is reported, not configured. */
-			json_object_del(p, "port_id");
+			/* Reported, not configured (port ids, counters). */
+			for (int f = 0; f < 4 && kinds[k].info[f] != NULL; f++)
+				json_object_del(p, kinds[k].info[f]);
 			rc = vs_obj_add(vs, kinds[k].name, p, err, errlen);
 			json_decref(p);
 			if (rc != 0)

@@ -196,6 +196,50 @@ def traffic(d, label, more=True):
           f"{label}: 500 more datagrams all in the NIC, slow path "
           f"+{up2 - up} packets (ARP at most)")
 
+def acls(d):
+    """§7.8 / V-6: colouring with SET_TAG on vm1's ingress, counting the
+    tag on vm2's egress into a shared counter; an ACL DROP that takes
+    effect on an offloaded flow at once, and goes away as fast."""
+    ok = d.ctl("counter", "add", "c0")[0] == 0
+    ok &= d.ctl("acl", "add", "colour", "port", "vm1", "direction",
+                "ingress", "rule", "pattern eth / ipv4 dst is "
+                f"{VMS[1][2]} / udp / end actions set_tag data 7 index 0 / "
+                "end")[0] == 0
+    ok &= d.ctl("acl", "add", "tally", "port", "vm2", "direction", "egress",
+                "rule", "pattern tag data is 7 index is 0 / end actions "
+                "indirect 0 / end")[0] == 0
+    check(ok, "counter c0, acl colour (ingress SET_TAG), acl tally (egress "
+          "TAG -> indirect 0) created in the NIC")
+    got = udp_stream(300, 7000)
+    c0 = d.j("counter", "list")
+    check(got == 300 and len(c0) == 1 and c0[0]["hits"] == 300,
+          f"colouring: the shared counter counted the {got} tagged "
+          f"datagrams ({c0[0]['hits'] if c0 else None} hits)")
+    rc, _, err = d.ctl("counter", "del", "c0")
+    check(rc == 1 and "counter 'c0' is used by acl 'tally'" in err,
+          f"a counter in use is not deleted ({err.strip()})")
+    rc, _, err = d.ctl("acl", "add", "bad", "port", "vm1", "direction",
+                       "ingress", "rule", "pattern eth / ipv4 foo is 1 / "
+                       "end actions drop / end")
+    check(rc == 1 and "rule: pattern item 2 'ipv4': unknown field 'foo'"
+          in err, f"a bad rule names its token ({err.strip()})")
+    t0 = time.time()
+    ok = d.ctl("acl", "add", "block", "port", "vm1", "direction", "ingress",
+               "group", "1", "rule", "pattern eth / ipv4 / udp dst is 7001 "
+               "/ end actions count / drop / end")[0] == 0
+    blocked = udp_stream(200, 7001)
+    passed_ = udp_stream(200, 7000)
+    hits = [a.get("hits") for a in d.j("acl", "list") if a["name"] ==
+            "block"]
+    check(ok and blocked == 0 and passed_ == 200 and hits == [200],
+          f"ACL DROP (group 1) on the offloaded flow's port: {blocked}/200 "
+          f"to port 7001 arrive, {passed_}/200 to 7000, rule hits {hits}")
+    d.ctl("acl", "del", "block")
+    got = udp_stream(200, 7001)
+    check(got == 200 and time.time() - t0 < 30,
+          f"acl del block: {got}/200 to port 7001 arrive again")
+
+
 def dump(d, label):
     rc, out, _ = d.ctl("dump-flows")
     check(rc == 0 and "where=nic" in out and "nic_packets=" in out,
@@ -217,12 +261,16 @@ def main():
         d = Daemon(tmp, True, ["--idle-timeout", "60"])
         model(d)
         traffic(d, "run 1")
+        acls(d)
         dump(d, "run 1")
         check(d.stop() == 0, "nicflowd exits 0 on SIGTERM")
         # 4 s: longer than the receiver's 2 s wait after the last
         # datagram plus an aging tick, so the flow is still there to check.
         d = Daemon(tmp, False, ["--idle-timeout", "30", "--udp-timeout",
                                 "4"])
+        check([a["name"] for a in d.j("acl", "list")] == ["colour", "tally"]
+              and [c["id"] for c in d.j("counter", "list")] == [0],
+              "restart: counter c0 (id 0) and acls colour, tally restored")
         ports = d.j("port", "list")
         check(len(ports) == 2 and d.j("network", "list") ==
               [{"name": "blue", "vni": 100}], "restart: model restored")

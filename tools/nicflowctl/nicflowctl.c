@@ -46,8 +46,12 @@ static const char usage_text[] =
 	"  vtep add ADDR\n"
 	"  mirror add NAME port PORT [direction in|out|both]"
 	" (to_port PORT | collector ADDR vni VNI)\n"
-	"  router|network|port|remote|mirror del NAME, fip|vtep del ADDR\n"
-	"  router|network|port|remote|fip|vtep|mirror|vport list\n"
+	"  counter add NAME [port PORT|uplink] [id ID]\n"
+	"  acl add NAME port PORT|uplink direction ingress|egress [group 0|1]"
+	" rule 'pattern ... / end actions ... / end'\n"
+	"  router|network|port|remote|mirror|counter|acl del NAME,"
+	" fip|vtep del ADDR\n"
+	"  router|network|port|remote|fip|vtep|mirror|counter|acl|vport list\n"
 	"  dump-flows\n"
 	"  stats\n"
 	"  help\n"
@@ -292,6 +296,15 @@ static const struct command {
 	 {"collector", false, true}, {"vni", true, true}}, NULL},
 	{"mirror", "del", "mirror_del", "name", {{NULL, 0, 0}}, NULL},
 	{"mirror", "list", "mirror_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"counter", "add", "counter_add", "name", {{"port", false, true},
+	 {"id", true, true}}, NULL},
+	{"counter", "del", "counter_del", "name", {{NULL, 0, 0}}, NULL},
+	{"counter", "list", "counter_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"acl", "add", "acl_add", "name", {{"port", false, false},
+	 {"direction", false, false}, {"group", true, true},
+	 {"rule", false, false}}, NULL},
+	{"acl", "del", "acl_del", "name", {{NULL, 0, 0}}, NULL},
+	{"acl", "list", "acl_list", NULL, {{NULL, 0, 0}}, print_objs},
 	{"vport", "list", "vport_list", NULL, {{NULL, 0, 0}}, print_vports},
 	{"dump-flows", NULL, "flow_dump", NULL, {{NULL, 0, 0}}, print_flows},
 	{"stats", NULL, "stats_get", NULL, {{NULL, 0, 0}}, print_json},
