@@ -104,6 +104,10 @@ KIND_METHODS(port)
 KIND_METHODS(remote)
 KIND_METHODS(fip)
 KIND_METHODS(vtep)
+KIND_METHODS(sg)
+KIND_METHODS(sg_rule)
+KIND_METHODS(sg_drop)
+KIND_METHODS(sg_port)
 
 static int
 m_flow_dump(void *ctx, json_t *params, json_t **result, char *err,
@@ -139,6 +143,10 @@ static const struct nf_rpc_method nfd_methods[] = {
 	KIND_ROWS(remote),
 	KIND_ROWS(fip),
 	KIND_ROWS(vtep),
+	KIND_ROWS(sg),
+	KIND_ROWS(sg_rule),
+	KIND_ROWS(sg_drop),
+	KIND_ROWS(sg_port),
 	{"flow_dump", m_flow_dump},
 	{"stats_get", m_stats_get},
 	{NULL, NULL},

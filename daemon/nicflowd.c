@@ -8,7 +8,8 @@
  *
  *   nicflowd [EAL args] -- [--config FILE] [--socket PATH] [--nic NAME]
  *            [--devargs ARGS] [--underlay VDEV]... [--idle-timeout S]
- *            [--no-offload]
+ *            [--no-offload] [--ct-tcp-timeout S] [--ct-fin-timeout S]
+ *            [--ct-udp-timeout S]
  *
  * Without EAL args the embedded default is used: no hugepages, 1 GB,
  * --file-prefix nicflowd, no PCI, lcores 0-1 with lcore 1 a service lcore
@@ -83,6 +84,9 @@ opts_build(int argc, char **argv, struct nfd_opts *o)
 	if (cli.idle_timeout != 0)
 		o->idle_timeout = cli.idle_timeout;
 	o->no_offload = cli.no_offload;
+	for (int i = 0; i < 3; i++)
+		if (cli.ct_timeout[i] != 0)
+			o->ct_timeout[i] = cli.ct_timeout[i];
 	return 0;
 }
 
@@ -197,6 +201,13 @@ nfd_setup(struct nfd *d, struct rte_mempool *pool)
 	}
 	d->vs->idle_timeout = d->opts.idle_timeout;
 	d->vs->no_offload = d->opts.no_offload;
+	rc = vs_sg_timeouts(d->vs, d->opts.ct_timeout[0], d->opts.ct_timeout[1],
+			    d->opts.ct_timeout[2]);
+	if (rc != 0) {
+		LOG(ERR, "cannot create the connection table: %s",
+		    strerror(-rc));
+		return rc;
+	}
 	if (d->opts.model != NULL) {
 		rc = vs_model_from_json(d->vs, d->opts.model, err,
 					sizeof(err));

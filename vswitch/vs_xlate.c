@@ -175,8 +175,8 @@ from_uplink(struct vs_switch *vs, const struct vs_flow_key *k,
 	return route(vs, r, -1, key_ip4(k), out);
 }
 
-enum vs_verdict
-vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
+static enum vs_verdict
+pipeline(struct vs_switch *vs, const struct vs_flow_key *k,
 	 struct vs_xlate_out *out)
 {
 	int in;
@@ -189,4 +189,12 @@ vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
 	if (in < 0)
 		return DROP(VS_DROP_NO_PORT);
 	return from_vm(vs, k, in, out);
+}
+
+/* The pipeline, then the security groups of the ports it connects. */
+enum vs_verdict
+vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
+	 struct vs_xlate_out *out)
+{
+	return vs_sg_check(vs, k, out, pipeline(vs, k, out));
 }
