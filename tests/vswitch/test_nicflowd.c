@@ -422,6 +422,29 @@ NF_TEST(test_sg_xlate)
 	k.sg = 0;
 	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_DROP);
 	rte_spinlock_unlock(&d.vs->lock);
+
+	/* vm2 in a stateless group with one ingress rule (TCP 80): no CT;
+	 * what it does not allow is the §7.7.2 DROP template, offloaded. */
+	NF_CHECK(rpc_is(REQ("sg_add", "{\"name\":\"flat\",\"stateful\":0}"),
+			OK));
+	NF_CHECK(rpc_is(REQ("sg_rule_add", "{\"name\":\"in80\",\"sg\":"
+			    "\"flat\",\"direction\":\"ingress\",\"protocol\":"
+			    "\"tcp\",\"port_min\":80}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_port_add", "{\"port\":\"vm2\",\"sg\":"
+			    "\"flat\"}"), OK));
+	rte_spinlock_lock(&d.vs->lock);
+	key_sg(&k, rep0, "10.0.0.1", "10.0.0.2", "02:00:00:00:00:01",
+	       "02:00:00:00:00:02", IPPROTO_TCP, 40000, 80);
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_FLOW);
+	NF_CHECK_EQ(x.acts.tpl, VS_TPL_L2);
+	NF_CHECK_EQ(x.acts.flags, VS_A_CT); /* vm1's group is stateful */
+	k.dport = RTE_BE16(81);
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_FLOW);
+	NF_CHECK_EQ(x.acts.tpl, VS_TPL_DROP);
+	rte_spinlock_unlock(&d.vs->lock);
+	NF_CHECK(rpc_is(REQ("sg_port_del", "{\"port\":\"vm2\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_rule_del", "{\"name\":\"in80\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_del", "{\"name\":\"flat\"}"), OK));
 }
 
 NF_TEST(test_sg_rules)
