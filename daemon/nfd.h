@@ -25,9 +25,12 @@
  *
  *   {"nic": {"name": "net_snic0", "underlay": ["net_null0,no-rx=1", ...],
  *            "devargs": "uplink=net_null0,vf=..."},
- *    "idle_timeout": 10, "networks": [...], "ports": [...]}
+ *    "idle_timeout": 10, "networks": [...], "ports": [...],
+ *    "ct": {"tcp_timeout_s": 7440, "tcp_fin_timeout_s": 30,
+ *           "udp_timeout_s": 30}}
  *
- * Command-line options override the file's "nic" and "idle_timeout".
+ * Command-line options override the file's "nic", "idle_timeout" and
+ * "ct".
  *
  * VM ports (V-10). Besides underlay vdevs given verbatim, the "nic"
  * section (or --vport) lists *vports*, VM-facing ports of a type nicflowd
@@ -91,6 +94,9 @@ struct nfd_opts {
 	unsigned int udp_timeout;  /**< 0: idle_timeout */
 	bool no_offload;        /**< software only (benchmarks, debugging) */
 	json_t *model;          /**< the file's networks/ports, or NULL */
+	/** Connection tracking of stateful security groups (lib/ct): TCP
+	 *  idle, TCP after FIN/RST, UDP idle, in seconds; 0 = default. */
+	unsigned int ct_timeout[3];
 };
 
 /** Parse the daemon's options (after "--"). Returns 0, or -EINVAL with a

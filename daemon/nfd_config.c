@@ -127,6 +127,41 @@ opt_no_offload(struct nfd_opts *o, const char *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* --ct-tcp-timeout, --ct-fin-timeout, --ct-udp-timeout: ct_timeout[i]. */
+static int
+opt_ct(struct nfd_opts *o, int i, const char *name, const char *a, char *err,
+       size_t errlen)
+{
+	char *end;
+	unsigned long v = strtoul(a, &end, 10);
+
+	if (a[0] < '0' || a[0] > '9' || *end != '\0' || v < 1 || v > 65535) {
+		snprintf(err, errlen, "--%s: '%s' is not 1..65535 seconds",
+			 name, a);
+		return -EINVAL;
+	}
+	o->ct_timeout[i] = (unsigned int)v;
+	return 0;
+}
+
+static int
+opt_ct_tcp(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return opt_ct(o, 0, "ct-tcp-timeout", a, err, errlen);
+}
+
+static int
+opt_ct_fin(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return opt_ct(o, 1, "ct-fin-timeout", a, err, errlen);
+}
+
+static int
+opt_ct_udp(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return opt_ct(o, 2, "ct-udp-timeout", a, err, errlen);
+}
+
 static const struct {
 	struct option opt;
 	opt_fn fn;
@@ -141,6 +176,13 @@ static const struct {
 	{{"udp-timeout", required_argument, NULL, 0}, opt_udp},
 	{{"no-offload", no_argument, NULL, 0}, opt_no_offload},
 	{{"vport", required_argument, NULL, 0}, opt_vport},
+	{{"ct-tcp-timeout", required_argument, NULL, 0}, opt_ct_tcp},
+	{{"ct-fin-timeout", required_argument, NULL, 0}, opt_ct_fin},
+	{{"ct-udp-timeout", required_argument, NULL, 0}, opt_ct_udp},
+};
+
+static const char *const ct_keys[3] = {
+	"tcp_timeout_s", "tcp_fin_timeout_s", "udp_timeout_s",
 };
 
 int
@@ -265,6 +307,19 @@ nfd_config_load(struct nfd_opts *o, char *err, size_t errlen)
 			*t = (unsigned int)json_integer_value(v);
 		}
 	}
+	for (int i = 0; rc == 0 && i < 3; i++) {
+		v = json_object_get(json_object_get(root, "ct"), ct_keys[i]);
+		if (v == NULL)
+			continue;
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > 65535) {
+			snprintf(err, errlen, "ct.%s: must be 1..65535",
+				 ct_keys[i]);
+			rc = -EINVAL;
+		} else {
+			o->ct_timeout[i] = (unsigned int)json_integer_value(v);
+		}
+	}
 	if (rc == 0) {
 		/* The model is everything else; vs_model_from_json() takes
 		 * the sections it knows, in dependency order. */
@@ -272,6 +327,7 @@ nfd_config_load(struct nfd_opts *o, char *err, size_t errlen)
 		json_object_del(o->model, "nic");
 		for (size_t i = 0; i < RTE_DIM(timeout_keys); i++)
 			json_object_del(o->model, timeout_keys[i].key);
+		json_object_del(o->model, "ct");
 	}
 	json_decref(root);
 	return rc;
@@ -304,6 +360,9 @@ nfd_config_save(const struct nfd_opts *o, struct vs_switch *vs)
 	if (vs->udp_timeout != 0)
 		json_object_set_new(root, "udp_timeout",
 				    json_integer(vs->udp_timeout));
+	json_object_set_new(root, "ct", json_pack("{s:i, s:i, s:i}",
+		ct_keys[0], vs->sg->tcp_timeout_s, ct_keys[1],
+		vs->sg->fin_timeout_s, ct_keys[2], vs->sg->udp_timeout_s));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", o->config);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)

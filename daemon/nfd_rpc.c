@@ -140,6 +140,10 @@ KIND_METHODS(vtep)
 KIND_METHODS(mirror)
 KIND_METHODS(counter)
 KIND_METHODS(acl)
+KIND_METHODS(sg)
+KIND_METHODS(sg_rule)
+KIND_METHODS(sg_drop)
+KIND_METHODS(sg_port)
 
 static int
 m_flow_dump(void *ctx, json_t *params, json_t **result, char *err,
@@ -196,6 +200,10 @@ static const struct nf_rpc_method nfd_methods[] = {
 	KIND_ROWS(counter),
 	KIND_ROWS(acl),
 	{"vport_list", m_vport_list},
+	KIND_ROWS(sg),
+	KIND_ROWS(sg_rule),
+	KIND_ROWS(sg_drop),
+	KIND_ROWS(sg_port),
 	{"flow_dump", m_flow_dump},
 	{"stats_get", m_stats_get},
 	{NULL, NULL},

@@ -9,7 +9,8 @@
  *   nicflowd [EAL args] -- [--config FILE] [--socket PATH] [--nic NAME]
  *            [--devargs ARGS] [--underlay VDEV]... [--vport SPEC]...
  *            [--idle-timeout S] [--tcp-timeout S] [--udp-timeout S]
- *            [--no-offload]
+ *            [--no-offload] [--ct-tcp-timeout S] [--ct-fin-timeout S]
+ *            [--ct-udp-timeout S]
  *
  * Without EAL args the embedded default is used: no hugepages, 1 GB,
  * --file-prefix nicflowd, no PCI, lcores 0-1 with lcore 1 a service lcore
@@ -96,6 +97,9 @@ opts_build(int argc, char **argv, struct nfd_opts *o)
 	if (cli.udp_timeout != 0)
 		o->udp_timeout = cli.udp_timeout;
 	o->no_offload = cli.no_offload;
+	for (int i = 0; i < 3; i++)
+		if (cli.ct_timeout[i] != 0)
+			o->ct_timeout[i] = cli.ct_timeout[i];
 	rc = nfd_vports_resolve(o, err, sizeof(err));
 	for (int i = 0; rc == 0 && i < o->nb_vports; i++)
 		rc = nfd_vport_prepare(&o->vports[i], err, sizeof(err));
@@ -248,6 +252,13 @@ nfd_setup(struct nfd *d, struct rte_mempool *pool)
 	d->vs->tcp_timeout = d->opts.tcp_timeout;
 	d->vs->udp_timeout = d->opts.udp_timeout;
 	d->vs->no_offload = d->opts.no_offload;
+	rc = vs_sg_timeouts(d->vs, d->opts.ct_timeout[0], d->opts.ct_timeout[1],
+			    d->opts.ct_timeout[2]);
+	if (rc != 0) {
+		LOG(ERR, "cannot create the connection table: %s",
+		    strerror(-rc));
+		return rc;
+	}
 	if (d->opts.model != NULL) {
 		rc = vs_model_from_json(d->vs, d->opts.model, err,
 					sizeof(err));

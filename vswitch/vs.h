@@ -119,6 +119,10 @@ enum vs_drop {
 	VS_DROP_NO_VTEP,    /**< to a remote port, but no local VTEP set */
 	VS_DROP_TTL,        /**< TTL expired (ICMP time exceeded sent) */
 	VS_DROP_EXEC,       /**< actions could not apply (chained, no room) */
+	VS_DROP_SG_DENY,    /**< security group: no rule allows it */
+	VS_DROP_SG_INVALID, /**< security group: CT says not of a connection */
+	VS_DROP_SG_RULE,    /**< security group: a DROP flow (software part) */
+	VS_DROP_SG_CT_FULL, /**< security group: connection table full */
 	VS_DROP_MAX
 };
 
@@ -242,6 +246,13 @@ struct vs_flow_key {
 	uint8_t pad[2];
 	uint32_t vni;          /**< from the uplink: the VXLAN VNI, else 0 */
 	uint8_t dst_ip[16];    /**< IPv4 in the first 4 bytes */
+	/* Security groups (vs_sg.c): set only for IPv4 flows of ports with
+	 * a security group, whose rules need the 5-tuple; zero otherwise,
+	 * so other flows keep the spec's coarser key. */
+	uint8_t sg;            /**< 1: the fields below are set */
+	uint8_t sg_pad[3];
+	uint32_t src_ip4;      /**< network order */
+	rte_be16_t sport, dport; /**< TCP/UDP ports, 0 for other protocols */
 } __rte_aligned(8);
 
 /** The spec template a flow's actions follow. */
@@ -252,6 +263,7 @@ enum vs_tpl {
 	VS_TPL_L3,        /**< §7.4 same-node L3 (with FIP) */
 	VS_TPL_L3_ENCAP,  /**< §7.5 cross-node L3, egress node */
 	VS_TPL_L3_DECAP,  /**< §7.5 cross-node L3, ingress node */
+	VS_TPL_DROP,      /**< §7.7.2 stateless security group: DROP */
 	VS_TPL_MAX
 };
 
@@ -308,6 +320,7 @@ struct vs_flow {
 struct rte_ring;
 struct rte_hash;
 struct rte_mempool;
+struct vs_sg_state;
 
 struct vs_switch {
 	rte_spinlock_t lock;
@@ -337,6 +350,7 @@ struct vs_switch {
 	struct rte_mempool *pool;    /**< copies and replies */
 	struct vs_stats stats;
 	uint64_t offloads, offload_refused, aged, revalidated;
+	struct vs_sg_state *sg;      /**< security groups (vs_sg.c) */
 };
 
 /** Create a switch for the snic named nic (e.g. "net_snic0"). pool is used
@@ -507,6 +521,9 @@ struct vs_rule {
 	struct rte_flow_action_sample sample;
 	struct rte_flow_action sample_acts[3];
 	struct rte_flow_action_port_id m_port;
+	/* Security-group flows (§7.7): their L4 item. */
+	struct rte_flow_item_tcp tcp, tcp_mask;
+	struct rte_flow_item_udp udp, udp_mask;
 };
 
 /** Build the rule of the template acts->tpl for key k (created on
@@ -548,5 +565,148 @@ json_t *vs_flows_to_json(struct vs_switch *vs);
 unsigned int vs_datapath_poll(struct vs_switch *vs);
 /** Counters as JSON. */
 json_t *vs_stats_to_json(struct vs_switch *vs);
+
+/* ---- security groups (vs_sg.c, V-5, spec §7.7)
+ *
+ * Model, as OpenStack/OVN users know it: a security group ("sg", stateful
+ * unless created with stateful 0) holds allow rules ("sg_rule": direction
+ * ingress|egress, ethertype IPv4, protocol tcp|udp|icmp|any, a TCP/UDP
+ * destination port range, a remote prefix) and stateless DROP rules
+ * ("sg_drop", the same fields); a port has at most one group ("sg_port").
+ * A port with a group accepts and sends only what its rules allow; ARP
+ * always passes (port security covers it), IPv6 never (IPv4 rules only).
+ *
+ * Flows touching such a port get the finer key (vs_flow_key.sg: source
+ * address and ports), because the rules and the connection tracker need
+ * the 5-tuple. vs_sg_check() (the last step of vs_xlate, so revalidation
+ * applies a changed group to installed flows) decides:
+ *   - a DROP rule matches, or a stateless group has no allow rule for it:
+ *     the §7.7.2 DROP template, offloaded like any flow;
+ *   - a stateful group has no allow rule for it and it is not the reply of
+ *     a tracked connection: dropped in software (VS_DROP_SG_DENY);
+ *   - allowed through a stateful group, TCP/UDP: VS_A_CT. Such a flow is
+ *     offloaded with the §7.7.1 TCP item (tcp_flags spec 0 mask FIN|SYN|RST)
+ *     so SYN, FIN and RST keep reaching software. There vs_sg_pkt() runs
+ *     lib/ct (managed mode) on every packet: the first one creates the
+ *     connection, invalid ones are dropped (VS_DROP_SG_INVALID); once
+ *     FINs went both ways or an RST passed it moves vs->gen, revalidation
+ *     then finds VS_A_SW in the connection's actions (its last packets
+ *     stay in software) and destroys its NIC rules.
+ * A CT flow's idle timeout is its protocol's CT timeout (UDP: udp_timeout_s,
+ * TCP: tcp_timeout_s); a connection leaves CT (vs_sg_age) once idle and
+ * without flows. Zones: a network, or all networks of a router, so equal
+ * 5-tuples of two tenants are two connections. Floating IPs: CT sees the
+ * port's own address (before SNAT, after DNAT), so both directions meet.
+ */
+
+#define VS_MAX_SGS 32
+#define VS_MAX_SG_RULES 256
+#define VS_A_CT 0x04 /**< tracked by CT: TCP item matches tcp_flags 0/0x07 */
+#define VS_A_SW 0x08 /**< closing connection: stays in software */
+
+enum vs_sg_dir { VS_SG_INGRESS, VS_SG_EGRESS };
+
+struct vs_sg {
+	bool used;
+	bool stateful;
+	char name[VS_NAME_MAX];
+};
+
+struct vs_sg_rule {
+	bool used;
+	bool drop;                   /**< sg_drop: a stateless DROP rule */
+	bool ranged;                 /**< port_min..port_max applies */
+	uint8_t dir;                 /**< enum vs_sg_dir */
+	uint8_t proto;               /**< IPPROTO_*, 0 = any */
+	uint8_t plen;
+	uint16_t port_min, port_max; /**< destination ports, host order */
+	uint32_t remote;             /**< remote prefix, network order */
+	int sg;                      /**< index in groups */
+	char name[VS_NAME_MAX];
+};
+
+struct ct;
+
+struct vs_sg_state {
+	struct vs_sg groups[VS_MAX_SGS];
+	struct vs_sg_rule rules[VS_MAX_SG_RULES];
+	int16_t port_sg[VS_MAX_PORTS]; /**< by port slot: group + 1, 0 none */
+	unsigned int nb_bound;         /**< ports with a group */
+	struct ct *ct;
+	uint16_t tcp_timeout_s, fin_timeout_s, udp_timeout_s;
+	uint64_t conns_new;            /**< connections created */
+	uint64_t conns_closed;         /**< removed after FIN/RST */
+	uint64_t conns_aged;           /**< removed idle, never closed */
+};
+
+/** sg_rule / sg_drop add parameters (strings as the RPC gave them). */
+struct vs_sg_rule_params {
+	const char *name, *sg, *direction, *ethertype, *protocol;
+	bool has_min, has_max, has_remote, drop;
+	uint32_t port_min, port_max;
+	uint32_t remote;
+	uint8_t plen;
+};
+
+/** Allocate vs->sg and its connection table (CT defaults). 0, -ENOMEM. */
+int vs_sg_init(struct vs_switch *vs);
+void vs_sg_fini(struct vs_switch *vs);
+/** New CT timeouts (0: keep): the connection table is created again, so
+ * call it before traffic. 0 or -ENOMEM. */
+int vs_sg_timeouts(struct vs_switch *vs, unsigned int tcp_s,
+		   unsigned int fin_s, unsigned int udp_s);
+
+/* Model (vs_model.c's kinds "sg", "sg_rule", "sg_drop", "sg_port"); lock
+ * held. Errors as vs_obj_add's. */
+int vs_sg_add(struct vs_switch *vs, const char *name, bool stateful,
+	      char *err, size_t errlen);
+int vs_sg_del(struct vs_switch *vs, const char *name, char *err,
+	      size_t errlen);
+void vs_sg_list(const struct vs_switch *vs, json_t *out);
+int vs_sg_rule_add(struct vs_switch *vs, const struct vs_sg_rule_params *p,
+		   char *err, size_t errlen);
+int vs_sg_rule_del(struct vs_switch *vs, const char *name, bool drop,
+		   char *err, size_t errlen);
+void vs_sg_rule_list(const struct vs_switch *vs, json_t *out);
+void vs_sg_drop_list(const struct vs_switch *vs, json_t *out);
+int vs_sg_port_add(struct vs_switch *vs, const char *port, const char *sg,
+		   char *err, size_t errlen);
+int vs_sg_port_del(struct vs_switch *vs, const char *port, char *err,
+		   size_t errlen);
+void vs_sg_port_list(const struct vs_switch *vs, json_t *out);
+/** The group of port slot p, or NULL (port_del refuses then). */
+const char *vs_sg_of_port(const struct vs_switch *vs, int p);
+
+/* Slow path; lock held. */
+/** vs_xlate's last step: v, or what the groups of the flow's ports make
+ * of it (see above). */
+enum vs_verdict vs_sg_check(struct vs_switch *vs, const struct vs_flow_key *k,
+			    struct vs_xlate_out *out, enum vs_verdict v);
+/** Give fk the security-group fields when the packet (parsed into k) may
+ * concern a port with a group. */
+void vs_sg_key(const struct vs_switch *vs, const struct nf_flow_key *k,
+	       struct vs_flow_key *fk);
+/** Connection tracking of a VS_A_CT packet before it is cached and
+ * forwarded. 0: go on; -1: drop it, counted under *why. */
+int vs_sg_pkt(struct vs_switch *vs, const struct vs_flow_key *fk,
+	      const struct nf_flow_key *k, const struct rte_mbuf *m,
+	      const struct nf_pkt_layout *lay, const struct vs_acts *a,
+	      enum vs_drop *why);
+
+/* Control thread. */
+/** Idle timeout (TSC cycles) of flow f: its CT timeout for a tracked
+ * flow, else def. */
+uint64_t vs_sg_idle(const struct vs_switch *vs, const struct vs_flow *f,
+		    uint64_t def);
+/** Flow f (lock held) is removed for being idle: its connection ends
+ * with its last flow. */
+void vs_sg_flow_aged(struct vs_switch *vs, const struct vs_flow *f);
+/** Connection aging (about once a second; takes the lock). */
+void vs_sg_age(struct vs_switch *vs);
+/** Security-group fields of a flow's match and actions (dump, V-8). */
+void vs_sg_flow_json(const struct vs_flow_key *k, const struct vs_acts *a,
+		     json_t *match, json_t *acts);
+/** Counters: connections, created, closed, aged. */
+json_t *vs_sg_stats_json(struct vs_switch *vs);
 
 #endif /* VS_H */

@@ -371,6 +371,7 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 	struct vs_flow *f = vs_flow_lookup(vs, &p->fk);
 	struct vs_xlate_out x;
 	const struct vs_acts *a;
+	enum vs_drop why;
 
 	if (f == NULL) {
 		switch (vs_xlate(vs, &p->fk, &x)) {
@@ -395,12 +396,21 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 		ttl_expired(vs, b, slot, p, a);
 		return;
 	}
+	/* Stateful security group: a packet CT refuses is never cached. */
+	if (vs_sg_pkt(vs, &p->fk, &p->k, p->m, &p->lay, a, &why) != 0) {
+		drop(vs, p->m, why);
+		return;
+	}
 	if (f == NULL) {
 		vs_flow_account(vs, &p->fk, a, p->m->pkt_len, b->now);
 	} else {
 		f->sw_packets++;
 		f->sw_bytes += p->m->pkt_len;
 		f->last_seen = b->now;
+	}
+	if (a->tpl == VS_TPL_DROP) {
+		drop(vs, p->m, VS_DROP_SG_RULE);
+		return;
 	}
 	if (a->mirror != VS_MIR_NONE)
 		mirror_copy(vs, b, p->m, &p->k, a);
@@ -485,6 +495,7 @@ port_poll(struct vs_switch *vs, struct vs_burst *b, uint16_t port_id)
 			continue;
 		}
 		flow_key_make(&p.k, port_id, &p.fk);
+		vs_sg_key(vs, &p.k, &p.fk);
 		if (port_id == vs->uplink)
 			from_uplink(vs, b, &p);
 		else
@@ -548,17 +559,21 @@ static const char *const drop_names[VS_DROP_MAX] = {
 	[VS_DROP_NO_VTEP] = "no_vtep",
 	[VS_DROP_TTL] = "ttl_expired",
 	[VS_DROP_EXEC] = "exec_error",
+	[VS_DROP_SG_DENY] = "sg_deny",
+	[VS_DROP_SG_INVALID] = "sg_ct_invalid",
+	[VS_DROP_SG_RULE] = "sg_drop_rule",
+	[VS_DROP_SG_CT_FULL] = "sg_ct_full",
 };
 
 json_t *
 vs_stats_to_json(struct vs_switch *vs)
 {
-	json_t *drops = json_object();
+	json_t *drops = json_object(), *o;
 
 	for (int i = 0; i < VS_DROP_MAX; i++)
 		json_object_set_new(drops, drop_names[i],
 				    json_integer((json_int_t)vs->stats.drops[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
 			 "s:I, s:I, s:I, s:o}",
 		"rx_upcalls", (json_int_t)vs->stats.rx_upcalls,
 		"rx_uplink", (json_int_t)vs->stats.rx_uplink,
@@ -573,4 +588,6 @@ vs_stats_to_json(struct vs_switch *vs)
 		"offload_refused", (json_int_t)vs->offload_refused,
 		"aged", (json_int_t)vs->aged,
 		"revalidated", (json_int_t)vs->revalidated, "drops", drops);
+	json_object_set_new(o, "sg", vs_sg_stats_json(vs));
+	return o;
 }

@@ -212,7 +212,9 @@ vs_aging_run(struct vs_switch *vs)
 		}
 		idle = f->key.ip_proto == IPPROTO_TCP ? idle_tcp :
 		       f->key.ip_proto == IPPROTO_UDP ? idle_udp : idle_other;
-		if (f->where != VS_FLOW_PENDING && now - f->last_seen > idle) {
+		if (f->where != VS_FLOW_PENDING &&
+		    now - f->last_seen > vs_sg_idle(vs, f, idle)) {
+			vs_sg_flow_aged(vs, f);
 			rule = flow_unlink(vs, i);
 			vs->aged++;
 		}
@@ -221,6 +223,7 @@ vs_aging_run(struct vs_switch *vs)
 			rte_flow_destroy(port, rule, NULL);
 	}
 	pthread_mutex_unlock(&vs->flow_mtx);
+	vs_sg_age(vs);
 }
 
 void
@@ -377,6 +380,7 @@ vs_flows_to_json(struct vs_switch *vs)
 	for (uint32_t i = 0; i < VS_MAX_FLOWS; i++) {
 		struct vs_flow *f = &vs->flows[i];
 		uint64_t hits, bytes;
+		json_t *match, *acts;
 		struct vs_flow c;
 
 		if (!f->used)
@@ -393,10 +397,13 @@ vs_flows_to_json(struct vs_switch *vs)
 		rte_spinlock_lock(&vs->lock);
 		c = *f;
 		rte_spinlock_unlock(&vs->lock);
+		match = flow_match_json(&c.key);
+		acts = flow_acts_json(&c.acts);
+		vs_sg_flow_json(&c.key, &c.acts, match, acts);
 		json_array_append_new(out, json_pack(
 			"{s:i, s:o, s:o, s:s, s:s, s:{s:I, s:I, s:I, "
-			"s:I}}", "id", (int)i, "match", flow_match_json(&c.key),
-			"actions", flow_acts_json(&c.acts),
+			"s:I}}", "id", (int)i, "match", match,
+			"actions", acts,
 			"where", where_names[c.where], "reason", c.reason,
 			"counters", "sw_packets", (json_int_t)c.sw_packets,
 			"sw_bytes", (json_int_t)c.sw_bytes,

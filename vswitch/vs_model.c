@@ -77,7 +77,7 @@ vs_switch_create(const char *nic, struct rte_mempool *pool)
 	vs->offload_q = rte_ring_create(name, VS_MAX_FLOWS, SOCKET_ID_ANY,
 					RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (vs->flow_hash == NULL || vs->flows == NULL ||
-	    vs->offload_q == NULL) {
+	    vs->offload_q == NULL || vs_sg_init(vs) != 0) {
 		int e = rte_errno != 0 ? rte_errno : ENOMEM;
 
 		vs_switch_destroy(vs);
@@ -100,6 +100,7 @@ vs_switch_destroy(struct vs_switch *vs)
 	rte_hash_free(vs->flow_hash);
 	rte_ring_free(vs->offload_q);
 	rte_free(vs->flows);
+	vs_sg_fini(vs);
 	pthread_mutex_destroy(&vs->flow_mtx);
 	rte_free(vs);
 }
@@ -733,6 +734,9 @@ port_del(struct vs_switch *vs, const struct fval *key, char *err,
 					    vs->mirrors[i].to_port == p))
 			return ERR(EBUSY, "port '%s' is in mirror '%s'", key->s,
 				   vs->mirrors[i].name);
+	if (vs_sg_of_port(vs, p) != NULL)
+		return ERR(EBUSY, "port '%s' still has sg '%s'", key->s,
+			   vs_sg_of_port(vs, p));
 	memset(&vs->ports[p], 0, sizeof(vs->ports[p]));
 	return 0;
 }
@@ -1027,6 +1031,89 @@ mirror_list(const struct vs_switch *vs, json_t *out)
 	}
 }
 
+/* ---------------------------------------------------- security groups */
+
+/* The kinds of vs_sg.c, from the field table's values. */
+static int
+sg_add(struct vs_switch *vs, const struct fval *v, char *err, size_t errlen)
+{
+	return vs_sg_add(vs, v[0].s, !v[1].set || v[1].u != 0, err, errlen);
+}
+
+static int
+sg_del(struct vs_switch *vs, const struct fval *key, char *err,
+       size_t errlen)
+{
+	return vs_sg_del(vs, key->s, err, errlen);
+}
+
+/* fields: name sg direction ethertype protocol port_min port_max remote */
+static int
+sg_rule_params(struct vs_switch *vs, const struct fval *v, bool drop,
+	       char *err, size_t errlen)
+{
+	struct vs_sg_rule_params p = {
+		.name = v[0].s, .sg = v[1].s, .direction = v[2].s,
+		.ethertype = v[3].s, .protocol = v[4].s,
+		.has_min = v[5].set, .port_min = v[5].u,
+		.has_max = v[6].set, .port_max = v[6].u,
+		.has_remote = v[7].set, .remote = v[7].u, .plen = v[7].plen,
+		.drop = drop,
+	};
+
+	return vs_sg_rule_add(vs, &p, err, errlen);
+}
+
+static int
+sg_rule_add(struct vs_switch *vs, const struct fval *v, char *err,
+	    size_t errlen)
+{
+	return sg_rule_params(vs, v, false, err, errlen);
+}
+
+static int
+sg_rule_del(struct vs_switch *vs, const struct fval *key, char *err,
+	    size_t errlen)
+{
+	return vs_sg_rule_del(vs, key->s, false, err, errlen);
+}
+
+static int
+sg_drop_add(struct vs_switch *vs, const struct fval *v, char *err,
+	    size_t errlen)
+{
+	return sg_rule_params(vs, v, true, err, errlen);
+}
+
+static int
+sg_drop_del(struct vs_switch *vs, const struct fval *key, char *err,
+	    size_t errlen)
+{
+	return vs_sg_rule_del(vs, key->s, true, err, errlen);
+}
+
+static int
+sg_port_add(struct vs_switch *vs, const struct fval *v, char *err,
+	    size_t errlen)
+{
+	return vs_sg_port_add(vs, v[0].s, v[1].s, err, errlen);
+}
+
+static int
+sg_port_del(struct vs_switch *vs, const struct fval *key, char *err,
+	    size_t errlen)
+{
+	return vs_sg_port_del(vs, key->s, err, errlen);
+}
+
+#define SG_RULE_FIELDS {                                                   \
+	{"name", F_NAME, true, 0}, {"sg", F_STR, true, 0},                 \
+	{"direction", F_STR, true, 0}, {"ethertype", F_STR, false, 0},     \
+	{"protocol", F_STR, false, 0},                                     \
+	{"port_min", F_UINT, false, UINT16_MAX},                           \
+	{"port_max", F_UINT, false, UINT16_MAX},                           \
+	{"remote", F_CIDR, false, 0}}
+
 /* ---------------------------------------------------- kinds */
 
 static const struct kind kinds[] = {
@@ -1061,6 +1148,16 @@ static const struct kind kinds[] = {
 		{"collector", F_IPV4, false, 0},
 		{"vni", F_UINT, false, VS_VNI_MAX}},
 	 mirror_add, mirror_del, mirror_list},
+	{"sg", "sgs", "name", {
+		{"name", F_NAME, true, 0}, {"stateful", F_BOOL, false, 1}},
+	 sg_add, sg_del, vs_sg_list},
+	{"sg_rule", "sg_rules", "name", SG_RULE_FIELDS,
+	 sg_rule_add, sg_rule_del, vs_sg_rule_list},
+	{"sg_drop", "sg_drops", "name", SG_RULE_FIELDS,
+	 sg_drop_add, sg_drop_del, vs_sg_drop_list},
+	{"sg_port", "sg_ports", "port", {
+		{"port", F_STR, true, 0}, {"sg", F_STR, true, 0}},
+	 sg_port_add, sg_port_del, vs_sg_port_list},
 	{"counter", "counters", "name", {
 		{"name", F_NAME, true, 0}, {"port", F_STR, false, 0},
 		{"id", F_UINT, false, VS_MAX_COUNTERS - 1}},
@@ -1074,8 +1171,8 @@ static const struct kind kinds[] = {
 };
 
 const char *const vs_kind_names[] = {
-	"router", "network", "port", "remote", "fip", "vtep", "mirror",
-	"counter", "acl", NULL,
+	"router", "network", "port", "remote", "fip", "vtep", "mirror", "sg",
+	"sg_rule", "sg_drop", "sg_port", "counter", "acl", NULL,
 };
 
 static const struct kind *

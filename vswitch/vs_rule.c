@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_tcp.h>
 
 #include "vs.h"
 
@@ -26,6 +27,7 @@ enum step {
 	A_SAMPLE, /* §7.6: after the template's PORT_ID, when mirrored */
 	A_VLAN,   /* the tag the destination expects: POP, PUSH+VID+PCP or
 		   * VID+PCP (§7.2–§7.5 "if eth.type = 0x8100" rows) */
+	A_DROP,
 };
 
 static const struct {
@@ -43,6 +45,9 @@ static const struct {
 					  A_ENCAP, A_TTL, A_PORT, A_SAMPLE}},
 	[VS_TPL_L3_DECAP] = {"l3-decap", {A_DECAP, A_COUNT, A_MAC, A_VLAN,
 					  A_NAT, A_TTL, A_PORT, A_SAMPLE}},
+	/* §7.7.2 lists DROP alone; COUNT lets the dump show what the NIC
+	 * dropped. */
+	[VS_TPL_DROP] = {"drop", {A_COUNT, A_DROP}},
 };
 
 const char *
@@ -184,6 +189,43 @@ vlan_build(const struct vs_flow_key *k, const struct vs_acts *a,
 	return act;
 }
 
+/* A security-group flow (vs.h): IPV4 also matches the source, and an L4
+ * item (the spec's item order puts it after VXLAN) the ports; a tracked
+ * connection's TCP item matches FIN, SYN and RST clear (§7.7.1), so the
+ * packets that open and close it keep missing the NIC. */
+static void
+sg_items_build(const struct vs_flow_key *k, const struct vs_acts *a,
+	       struct vs_rule *r)
+{
+	int n = 0;
+
+	while (r->items[n].type != RTE_FLOW_ITEM_TYPE_END)
+		n++;
+	r->ip4.hdr.src_addr = k->src_ip4;
+	r->ip4_mask.hdr.src_addr = RTE_BE32(0xffffffff);
+	if (k->ip_proto == IPPROTO_TCP) {
+		r->tcp.hdr.src_port = k->sport;
+		r->tcp.hdr.dst_port = k->dport;
+		r->tcp_mask.hdr.src_port = RTE_BE16(0xffff);
+		r->tcp_mask.hdr.dst_port = RTE_BE16(0xffff);
+		if (a->flags & VS_A_CT)
+			r->tcp_mask.hdr.tcp_flags = RTE_TCP_FIN_FLAG |
+				RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG;
+		r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_TCP,
+						       &r->tcp, NULL,
+						       &r->tcp_mask};
+	} else {
+		r->udp.hdr.src_port = k->sport;
+		r->udp.hdr.dst_port = k->dport;
+		r->udp_mask.hdr.src_port = RTE_BE16(0xffff);
+		r->udp_mask.hdr.dst_port = RTE_BE16(0xffff);
+		r->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_UDP,
+						       &r->udp, NULL,
+						       &r->udp_mask};
+	}
+	r->items[n].type = RTE_FLOW_ITEM_TYPE_END;
+}
+
 int
 vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
 	      uint32_t count_id, struct vs_rule *r, char *err, size_t errlen)
@@ -204,7 +246,14 @@ vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
 		snprintf(err, errlen, "no template %u", a->tpl);
 		return -ENOTSUP;
 	}
+	if (a->flags & VS_A_SW) {
+		snprintf(err, errlen, "connection closing (CT): its last "
+			 "packets stay in software");
+		return -ENOTSUP;
+	}
 	pattern_build(k, r);
+	if (k->sg)
+		sg_items_build(k, a, r);
 	r->count.id = count_id;
 	r->port.id = a->out_port;
 	for (const enum step *s = tpls[a->tpl].steps; *s != A_END; s++) {
@@ -256,6 +305,10 @@ vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
 		case A_PORT:
 			*act++ = (struct rte_flow_action){
 				RTE_FLOW_ACTION_TYPE_PORT_ID, &r->port};
+			break;
+		case A_DROP:
+			*act++ = (struct rte_flow_action){
+				RTE_FLOW_ACTION_TYPE_DROP, NULL};
 			break;
 		default:
 			break;

@@ -213,8 +213,8 @@ vs_mirror_acts(struct vs_switch *vs, int in_slot, int out_slot,
 	return false;
 }
 
-enum vs_verdict
-vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
+static enum vs_verdict
+pipeline(struct vs_switch *vs, const struct vs_flow_key *k,
 	 struct vs_xlate_out *out)
 {
 	enum vs_verdict v;
@@ -235,4 +235,12 @@ vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
 						     out->acts.out_vlan),
 			       &out->acts);
 	return v;
+}
+
+/* The pipeline, then the security groups of the ports it connects. */
+enum vs_verdict
+vs_xlate(struct vs_switch *vs, const struct vs_flow_key *k,
+	 struct vs_xlate_out *out)
+{
+	return vs_sg_check(vs, k, out, pipeline(vs, k, out));
 }

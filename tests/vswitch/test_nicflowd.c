@@ -531,6 +531,214 @@ NF_TEST(test_rule_vlan)
 				      &ferr), 0);
 }
 
+/* Security groups (V-5, §7.7): the kinds' validation, what vs_xlate makes
+ * of flows of a port with a stateful group, and the rules: the TCP item
+ * with tcp_flags spec 0 mask FIN|SYN|RST, the UDP item, the DROP template,
+ * each validated by the snic. */
+static void
+key_sg(struct vs_flow_key *k, uint16_t in, const char *src, const char *dst,
+       const char *smac, const char *dmac, uint8_t proto, uint16_t sport,
+       uint16_t dport)
+{
+	memset(k, 0, sizeof(*k));
+	k->in_port = in;
+	k->eth_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	rte_ether_unformat_addr(smac, &k->src);
+	rte_ether_unformat_addr(dmac, &k->dst);
+	k->ip_proto = proto;
+	inet_pton(AF_INET, dst, k->dst_ip);
+	k->sg = 1;
+	inet_pton(AF_INET, src, &k->src_ip4);
+	k->sport = rte_cpu_to_be_16(sport);
+	k->dport = rte_cpu_to_be_16(dport);
+}
+
+NF_TEST(test_sg_params)
+{
+	NF_CHECK(rpc_is(REQ("sg_add", "{\"name\":\"web\",\"stateful\":2}"),
+			ERR(-32602, "stateful: 2 is out of range 0..1")));
+	NF_CHECK(rpc_is(REQ("sg_add", "{\"name\":\"web\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_rule_add", "{\"name\":\"r1\",\"sg\":\"x\","
+			    "\"direction\":\"egress\"}"),
+			ERR(-32602, "sg: unknown sg 'x'")));
+	NF_CHECK(rpc_is(REQ("sg_rule_add", "{\"name\":\"r1\",\"sg\":\"web\","
+			    "\"direction\":\"egress\",\"ethertype\":\"IPv6\"}"),
+			ERR(-32602, "ethertype: 'IPv6' is not supported (IPv4 "
+			    "only)")));
+	NF_CHECK(rpc_is(REQ("sg_rule_add", "{\"name\":\"r1\",\"sg\":\"web\","
+			    "\"direction\":\"egress\",\"protocol\":\"sctp\"}"),
+			ERR(-32602, "protocol: 'sctp' is not tcp, udp, icmp or "
+			    "any")));
+	NF_CHECK(rpc_is(REQ("sg_rule_add", "{\"name\":\"r1\",\"sg\":\"web\","
+			    "\"direction\":\"egress\",\"protocol\":\"tcp\","
+			    "\"port_min\":90,\"port_max\":80}"),
+			ERR(-32602, "port_max: 80 is below port_min 90")));
+	NF_CHECK(rpc_is(REQ("sg_rule_add", "{\"name\":\"r1\",\"sg\":\"web\","
+			    "\"direction\":\"egress\",\"protocol\":\"tcp\"}"),
+			OK));
+	NF_CHECK(rpc_is(REQ("sg_drop_add", "{\"name\":\"d1\",\"sg\":\"web\","
+			    "\"direction\":\"egress\",\"protocol\":\"udp\","
+			    "\"port_min\":53,\"remote\":\"10.0.0.0/24\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_drop_list", "{}"),
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"name\":"
+			"\"d1\",\"sg\":\"web\",\"direction\":\"egress\","
+			"\"ethertype\":\"IPv4\",\"protocol\":\"udp\","
+			"\"port_min\":53,\"port_max\":53,\"remote\":"
+			"\"10.0.0.0/24\"}]}"));
+	NF_CHECK(rpc_is(REQ("sg_port_add", "{\"port\":\"vm9\",\"sg\":\"web\"}"),
+			ERR(-32602, "port: unknown port 'vm9'")));
+	NF_CHECK(rpc_is(REQ("sg_port_add", "{\"port\":\"vm1\",\"sg\":\"web\"}"),
+			OK));
+	NF_CHECK(rpc_is(REQ("port_del", "{\"name\":\"vm1\"}"),
+			ERR(-32000, "port 'vm1' still has sg 'web'")));
+}
+
+NF_TEST(test_sg_xlate)
+{
+	struct vs_xlate_out x;
+	struct vs_flow_key k;
+	uint16_t rep0, rep1;
+
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_0",
+						 &rep0), 0);
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_1",
+						 &rep1), 0);
+	rte_spinlock_lock(&d.vs->lock);
+	/* vm1 (group web: egress TCP) opens a connection: tracked. */
+	key_sg(&k, rep0, "10.0.0.1", "10.0.0.2", "02:00:00:00:00:01",
+	       "02:00:00:00:00:02", IPPROTO_TCP, 40000, 80);
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_FLOW);
+	NF_CHECK_EQ(x.acts.tpl, VS_TPL_L2);
+	NF_CHECK_EQ(x.acts.flags, VS_A_CT);
+	/* vm2 → vm1: no ingress rule, no connection: dropped in software. */
+	key_sg(&k, rep1, "10.0.0.2", "10.0.0.1", "02:00:00:00:00:02",
+	       "02:00:00:00:00:01", IPPROTO_TCP, 80, 40000);
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_DROP);
+	NF_CHECK_EQ(x.drop, VS_DROP_SG_DENY);
+	/* The DROP rule: UDP 53 toward 10.0.0.0/24 is the DROP template. */
+	key_sg(&k, rep0, "10.0.0.1", "10.0.0.2", "02:00:00:00:00:01",
+	       "02:00:00:00:00:02", IPPROTO_UDP, 5353, 53);
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_FLOW);
+	NF_CHECK_EQ(x.acts.tpl, VS_TPL_DROP);
+	/* UDP elsewhere: no allow rule. */
+	k.dport = RTE_BE16(54);
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_DROP);
+	/* A key without the SG fields (from before the group): dropped, so
+	 * revalidation removes such a flow. */
+	key_sg(&k, rep0, "10.0.0.1", "10.0.0.2", "02:00:00:00:00:01",
+	       "02:00:00:00:00:02", IPPROTO_TCP, 40000, 80);
+	k.sg = 0;
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_DROP);
+	rte_spinlock_unlock(&d.vs->lock);
+
+	/* vm2 in a stateless group with one ingress rule (TCP 80): no CT;
+	 * what it does not allow is the §7.7.2 DROP template, offloaded. */
+	NF_CHECK(rpc_is(REQ("sg_add", "{\"name\":\"flat\",\"stateful\":0}"),
+			OK));
+	NF_CHECK(rpc_is(REQ("sg_rule_add", "{\"name\":\"in80\",\"sg\":"
+			    "\"flat\",\"direction\":\"ingress\",\"protocol\":"
+			    "\"tcp\",\"port_min\":80}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_port_add", "{\"port\":\"vm2\",\"sg\":"
+			    "\"flat\"}"), OK));
+	rte_spinlock_lock(&d.vs->lock);
+	key_sg(&k, rep0, "10.0.0.1", "10.0.0.2", "02:00:00:00:00:01",
+	       "02:00:00:00:00:02", IPPROTO_TCP, 40000, 80);
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_FLOW);
+	NF_CHECK_EQ(x.acts.tpl, VS_TPL_L2);
+	NF_CHECK_EQ(x.acts.flags, VS_A_CT); /* vm1's group is stateful */
+	k.dport = RTE_BE16(81);
+	NF_CHECK_EQ(vs_xlate(d.vs, &k, &x), VS_V_FLOW);
+	NF_CHECK_EQ(x.acts.tpl, VS_TPL_DROP);
+	rte_spinlock_unlock(&d.vs->lock);
+	NF_CHECK(rpc_is(REQ("sg_port_del", "{\"port\":\"vm2\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_rule_del", "{\"name\":\"in80\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_del", "{\"name\":\"flat\"}"), OK));
+}
+
+NF_TEST(test_sg_rules)
+{
+	struct rte_flow_error ferr;
+	struct vs_flow_key k;
+	struct vs_acts a;
+	struct vs_rule r;
+	char err[128] = "";
+	uint16_t rep0, rep1;
+
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_0",
+						 &rep0), 0);
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_1",
+						 &rep1), 0);
+	/* Stateful TCP: IPV4 src + dst, then after VXLAN the TCP item with
+	 * the ports and tcp_flags spec 0 mask FIN|SYN|RST (§7.7.1). */
+	key_sg(&k, rep0, "10.0.0.1", "10.0.0.2", "02:00:00:00:00:01",
+	       "02:00:00:00:00:02", IPPROTO_TCP, 40000, 80);
+	memset(&a, 0, sizeof(a));
+	a.tpl = VS_TPL_L2;
+	a.flags = VS_A_CT;
+	a.out_port = rep1;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 3, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(r.items[2].type, RTE_FLOW_ITEM_TYPE_IPV4);
+	NF_CHECK_EQ(r.ip4.hdr.src_addr, k.src_ip4);
+	NF_CHECK_EQ(r.ip4_mask.hdr.src_addr, 0xffffffff);
+	NF_CHECK_EQ(r.items[3].type, RTE_FLOW_ITEM_TYPE_VXLAN);
+	NF_CHECK_EQ(r.items[4].type, RTE_FLOW_ITEM_TYPE_TCP);
+	NF_CHECK_EQ(r.items[5].type, RTE_FLOW_ITEM_TYPE_END);
+	NF_CHECK_EQ(r.tcp.hdr.src_port, RTE_BE16(40000));
+	NF_CHECK_EQ(r.tcp.hdr.dst_port, RTE_BE16(80));
+	NF_CHECK_EQ(r.tcp_mask.hdr.src_port, 0xffff);
+	NF_CHECK_EQ(r.tcp_mask.hdr.dst_port, 0xffff);
+	NF_CHECK_EQ(((const struct rte_flow_item_tcp *)r.items[4].spec)->hdr
+		    .tcp_flags, 0);
+	NF_CHECK_EQ(((const struct rte_flow_item_tcp *)r.items[4].mask)->hdr
+		    .tcp_flags, 0x07);
+	NF_CHECK_EQ(r.actions[0].type, RTE_FLOW_ACTION_TYPE_COUNT);
+	NF_CHECK_EQ(r.actions[1].type, RTE_FLOW_ACTION_TYPE_PORT_ID);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
+	/* Stateless (no CT): the ports only, no tcp_flags. */
+	a.flags = 0;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 3, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(r.tcp_mask.hdr.tcp_flags, 0);
+	/* UDP: the UDP item. */
+	key_sg(&k, rep0, "10.0.0.1", "10.0.0.2", "02:00:00:00:00:01",
+	       "02:00:00:00:00:02", IPPROTO_UDP, 5353, 53);
+	a.flags = VS_A_CT;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 3, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(r.items[4].type, RTE_FLOW_ITEM_TYPE_UDP);
+	NF_CHECK_EQ(r.udp.hdr.dst_port, RTE_BE16(53));
+	NF_CHECK_EQ(r.udp_mask.hdr.src_port, 0xffff);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
+	/* §7.7.2: the same pattern, action DROP (with its counter). */
+	memset(&a, 0, sizeof(a));
+	a.tpl = VS_TPL_DROP;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 4, &r, err, sizeof(err)), 0);
+	NF_CHECK(strcmp(vs_tpl_name(VS_TPL_DROP), "drop") == 0);
+	NF_CHECK_EQ(r.actions[0].type, RTE_FLOW_ACTION_TYPE_COUNT);
+	NF_CHECK_EQ(r.actions[1].type, RTE_FLOW_ACTION_TYPE_DROP);
+	NF_CHECK_EQ(r.actions[2].type, RTE_FLOW_ACTION_TYPE_END);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
+	/* A closing connection stays in software. */
+	a.tpl = VS_TPL_L2;
+	a.flags = VS_A_CT | VS_A_SW;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 4, &r, err, sizeof(err)), -ENOTSUP);
+	NF_CHECK(strcmp(err, "connection closing (CT): its last packets "
+			"stay in software") == 0);
+}
+
+NF_TEST(test_sg_del)
+{
+	NF_CHECK(rpc_is(REQ("sg_del", "{\"name\":\"web\"}"),
+			ERR(-32000, "sg 'web' still has sg_rule 'r1'")));
+	NF_CHECK(rpc_is(REQ("sg_port_del", "{\"port\":\"vm1\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_rule_del", "{\"name\":\"d1\"}"),
+			ERR(-32602, "sg_rule 'd1' does not exist")));
+	NF_CHECK(rpc_is(REQ("sg_drop_del", "{\"name\":\"d1\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_rule_del", "{\"name\":\"r1\"}"), OK));
+	NF_CHECK(rpc_is(REQ("sg_del", "{\"name\":\"web\"}"), OK));
+}
+
 NF_TEST(test_port_del_last)
 {
 	NF_CHECK(rpc_is(REQ("port_del", "{\"name\":\"vm1\"}"), OK));
@@ -554,6 +762,10 @@ main(void)
 		NF_CASE(test_rule_7_2),
 		NF_CASE(test_rule_refused),
 		NF_CASE(test_rule_vlan),
+		NF_CASE(test_sg_params),
+		NF_CASE(test_sg_xlate),
+		NF_CASE(test_sg_rules),
+		NF_CASE(test_sg_del),
 		NF_CASE(test_port_del_last),
 	};
 	char prefix[64];

@@ -32,7 +32,7 @@
 #define SOCK_DEFAULT "/run/nicflow/nicflowd.sock"
 #define EXIT_USAGE 2
 #define DIM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_KW 7
+#define MAX_KW 8
 
 static const char usage_text[] =
 	"Usage: nicflowctl [-s SOCKET] [-j] COMMAND\n"
@@ -52,6 +52,14 @@ static const char usage_text[] =
 	"  router|network|port|remote|mirror|counter|acl del NAME,"
 	" fip|vtep del ADDR\n"
 	"  router|network|port|remote|fip|vtep|mirror|counter|acl|vport list\n"
+	"  sg add NAME [stateful 0|1]\n"
+	"  sg-rule|sg-drop add NAME sg SG direction ingress|egress"
+	" [ethertype IPv4]\n"
+	"      [protocol tcp|udp|icmp|any] [port_min PORT] [port_max PORT]"
+	" [remote PREFIX/LEN]\n"
+	"  sg-port add PORT sg SG\n"
+	"  sg|sg-rule|sg-drop del NAME, sg-port del PORT\n"
+	"  sg|sg-rule|sg-drop|sg-port list\n"
 	"  dump-flows\n"
 	"  stats\n"
 	"  help\n"
@@ -164,7 +172,7 @@ print_acts(json_t *a)
 	static const char *const order[] = {
 		"vxlan_decap", "count", "set_mac_src", "set_mac_dst",
 		"set_ipv4_src", "set_ipv4_dst", "vxlan_encap", "dec_ttl",
-		"port_id", "sample",
+		"port_id", "sample", "drop", "ct",
 	};
 	const char *sep = "";
 
@@ -223,9 +231,16 @@ print_flows(json_t *r)
 		printf("id=%lld in_port=%lld eth_src=%s eth_dst=%s eth_type=%s",
 		       num(f, "id"), num(m, "in_port"), str(m, "eth_src"),
 		       str(m, "eth_dst"), str(m, "eth_type"));
+		if (str(m, "ip_src")[0] != '\0')
+			printf(" ip_src=%s", str(m, "ip_src"));
 		if (str(m, "ip_dst")[0] != '\0')
 			printf(" ip_dst=%s ip_proto=%lld", str(m, "ip_dst"),
 			       num(m, "ip_proto"));
+		if (json_object_get(m, "tp_dst") != NULL)
+			printf(" tp_src=%lld tp_dst=%lld", num(m, "tp_src"),
+			       num(m, "tp_dst"));
+		if (str(m, "tcp_flags")[0] != '\0')
+			printf(" tcp_flags=%s", str(m, "tcp_flags"));
 		if (num(m, "vni") != 0)
 			printf(" vni=%lld", num(m, "vni"));
 		printf(" actions=");
@@ -256,6 +271,12 @@ struct kw {
 	bool integer;
 	bool optional;
 };
+
+/* sg-rule and sg-drop take the same words (an OpenStack rule's fields). */
+#define SG_RULE_KWS {{"sg", false, false}, {"direction", false, false},    \
+	{"ethertype", false, true}, {"protocol", false, true},             \
+	{"port_min", true, true}, {"port_max", true, true},                \
+	{"remote", false, true}}
 
 static const struct command {
 	const char *obj, *verb;  /* verb NULL: one-word command */
@@ -308,6 +329,19 @@ static const struct command {
 	{"vport", "list", "vport_list", NULL, {{NULL, 0, 0}}, print_vports},
 	{"dump-flows", NULL, "flow_dump", NULL, {{NULL, 0, 0}}, print_flows},
 	{"stats", NULL, "stats_get", NULL, {{NULL, 0, 0}}, print_json},
+	{"sg", "add", "sg_add", "name", {{"stateful", true, true}}, NULL},
+	{"sg", "del", "sg_del", "name", {{NULL, 0, 0}}, NULL},
+	{"sg", "list", "sg_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"sg-rule", "add", "sg_rule_add", "name", SG_RULE_KWS, NULL},
+	{"sg-rule", "del", "sg_rule_del", "name", {{NULL, 0, 0}}, NULL},
+	{"sg-rule", "list", "sg_rule_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"sg-drop", "add", "sg_drop_add", "name", SG_RULE_KWS, NULL},
+	{"sg-drop", "del", "sg_drop_del", "name", {{NULL, 0, 0}}, NULL},
+	{"sg-drop", "list", "sg_drop_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"sg-port", "add", "sg_port_add", "port", {{"sg", false, false}},
+	 NULL},
+	{"sg-port", "del", "sg_port_del", "port", {{NULL, 0, 0}}, NULL},
+	{"sg-port", "list", "sg_port_list", NULL, {{NULL, 0, 0}}, print_objs},
 };
 
 static const struct command *
