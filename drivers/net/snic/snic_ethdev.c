@@ -759,7 +759,7 @@ snic_switch_free(struct snic_switch *sw)
 	if (sw->rcu != NULL)
 		snic_rcu_fini(sw);
 	snic_tunnel_fini(sw);
-	free(sw->tbls);
+	snic_tbl_fini(sw);
 	snic_bond_fini(sw); /* before the ports: it frees bonds first */
 	for (uint16_t i = 0; i < sw->nb_ports; i++)
 		if (sw->phys_owned[i]) {

@@ -157,7 +157,9 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 	rc = snic_items_parse(port, items, sa.type, m, err);
 	if (rc != 0)
 		return rc;
-	f = calloc(1, sizeof(*f));
+	/* A forwarding rule carries its table's compact key. */
+	f = calloc(1, sizeof(*f) + (sa.type == RTE_PMD_SNIC_FLOW_TYPE_ACL ? 0 :
+		   snic_tbl_key_words(&m->mask) * sizeof(f->key[0])));
 	if (f == NULL)
 		return snic_err(err, ENOMEM, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
 				NULL, "out of memory");
@@ -172,7 +174,6 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 	f->group = sa.group;
 	f->priority = attr->priority;
 	f->port = port;
-	f->pos = -1;
 	if (sa.type == RTE_PMD_SNIC_FLOW_TYPE_ACL) {
 		f->acl = malloc(sizeof(*f->acl));
 		if (f->acl == NULL) {
@@ -486,7 +487,7 @@ snic_handle_destroy(struct rte_eth_dev *dev, struct rte_flow_action_handle *h,
 			if (sw->handles[i] == h)
 				sw->handles[i] = NULL;
 		h->magic = 0;
-		snic_defer_free(sw, h, NULL, -1);
+		snic_defer_free(sw, h);
 	}
 	pthread_mutex_unlock(&sw->lock);
 	return rc;
