@@ -190,10 +190,18 @@ struct rte_flow {
 	uint8_t type;             /* RTE_PMD_SNIC_FLOW_TYPE_* */
 	uint8_t dir;              /* ACL: enum snic_dir */
 	uint16_t group;           /* ACL group */
+	uint8_t nw;               /* words of key[] (0: ACL rule) */
 	/* Forwarding rules: the table's compact key (tbl->nw words, see
 	 * struct snic_tbl), compared by lookups; allocated with the rule. */
 	uint64_t key[];
 };
+
+/* Bytes of a rule with nw key words (its slab object size). */
+static inline size_t
+snic_flow_size(unsigned int nw)
+{
+	return sizeof(struct rte_flow) + nw * sizeof(uint64_t);
+}
 TAILQ_HEAD(snic_flow_list, rte_flow);
 
 /* One tuple of the tuple-space forwarding table: rules of one mask and one
@@ -517,6 +525,14 @@ void snic_acl_remove(struct snic_port *port, struct rte_flow *f);
 int snic_acl_run(struct snic_port *port, enum snic_dir dir,
 		 struct rte_mbuf *m, struct nf_flow_key *key,
 		 struct nf_pkt_layout *lay, uint16_t *out_port);
+
+/* snic_slab.c: rule memory, zeroed and 64-byte aligned, at most 512 B.
+ * Each switch holds a reference from probe until its deferred frees are
+ * done. */
+void snic_slab_get(void);
+void snic_slab_put(void);
+void *snic_slab_alloc(size_t size);
+void snic_slab_free(void *o, size_t size);
 
 /* snic_rcu.c: deferred free after a grace period */
 int snic_rcu_init(struct snic_switch *sw);

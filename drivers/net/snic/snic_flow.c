@@ -116,7 +116,7 @@ snic_flow_free(void *arg)
 	f->act.mtr = NULL;
 	snic_actions_release(&f->act);
 	free(f->acl);
-	free(f);
+	snic_slab_free(f, snic_flow_size(f->nw));
 }
 
 /* Drop the rule's references on its indirect COUNT handle and its flow
@@ -140,6 +140,7 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 {
 	struct snic_attr sa = {0};
 	struct rte_flow *f;
+	unsigned int nw;
 	int rc;
 
 	if (attr == NULL)
@@ -158,15 +159,17 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 	if (rc != 0)
 		return rc;
 	/* A forwarding rule carries its table's compact key. */
-	f = calloc(1, sizeof(*f) + (sa.type == RTE_PMD_SNIC_FLOW_TYPE_ACL ? 0 :
-		   snic_tbl_key_words(&m->mask) * sizeof(f->key[0])));
+	nw = sa.type == RTE_PMD_SNIC_FLOW_TYPE_ACL ? 0 :
+		snic_tbl_key_words(&m->mask);
+	f = snic_slab_alloc(snic_flow_size(nw));
 	if (f == NULL)
 		return snic_err(err, ENOMEM, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
 				NULL, "out of memory");
+	f->nw = (uint8_t)nw;
 	rc = snic_actions_parse(port, actions, sa.type, sa.dir, m, &f->act,
 				err);
 	if (rc != 0) {
-		free(f);
+		snic_slab_free(f, snic_flow_size(nw));
 		return rc;
 	}
 	f->type = (uint8_t)sa.type;
