@@ -6,7 +6,7 @@
  * bench_flow_create: rte_flow_create / rte_flow_destroy rate of net_snic
  * forwarding rules on one core, and the memory one rule costs.
  *
- *   bench_flow_create [-m MB] [--create-only] [N ...]
+ *   bench_flow_create [-m MB] [--create-only] [--max-others CORES] [N ...]
  *                                          (default N: 1000 100000 1000000)
  *
  * For each N a fresh process (fork before EAL init) builds a snic switch
@@ -29,8 +29,9 @@
  * first-touch page faults). bytes_retained includes that one rule.
  * The machine is shared: a measurement waits for other processes to go
  * quiet and is made again (up to 3 times, in a fresh process; only the
- * last try prints a contended result) when they used more than 0.05 cores
- * meanwhile; cpu is the share of the wall time the thread ran, others the
+ * last try prints a contended result) when they used more than
+ * --max-others cores (default 0.05) meanwhile; a large value (e.g. 100)
+ * measures once without waiting, for instruction counts under callgrind; cpu is the share of the wall time the thread ran, others the
  * cores other processes used.
  * bytes_per_rule = (RSS delta outside EAL memory + EAL heap delta) / N,
  * see bench_common.h for why the two are not simply added. --create-only
@@ -43,11 +44,11 @@
 #include "bench_common.h"
 
 #define MAX_SIZES 16
-#define MAX_OTHERS 0.05  /* cores others may use during a measurement */
 #define EXIT_CONTENDED 3 /* a child's exit status: measure again */
 #define TRIES 3
 
 static bool create_only;
+static double max_others = 0.05; /* cores others may use meanwhile */
 
 static int
 run_one(uint32_t n, unsigned int mem_mb, bool last)
@@ -83,7 +84,7 @@ run_one(uint32_t n, unsigned int mem_mb, bool last)
 	memset(flows, 0xff, (size_t)n * sizeof(*flows));
 
 	bench_mem_sample(&m0);
-	bench_wait_quiet(MAX_OTHERS, 20);
+	bench_wait_quiet(max_others, 20);
 	bench_cpu_snap(&k0);
 	c0 = bench_cpu_ns();
 	t0 = bench_now_ns();
@@ -110,10 +111,10 @@ run_one(uint32_t n, unsigned int mem_mb, bool last)
 	       (int64_t)(m1.rss - m1.rss_eal) - (int64_t)(m0.rss - m0.rss_eal),
 	       (int64_t)m1.heap - (int64_t)m0.heap,
 	       (int64_t)m1.rss - (int64_t)m0.rss);
-	if (create_only || oth_c > MAX_OTHERS) {
-		if (oth_c <= MAX_OTHERS || last)
+	if (create_only || oth_c > max_others) {
+		if (oth_c <= max_others || last)
 			printf("%s", line[0]);
-		return oth_c > MAX_OTHERS ? EXIT_CONTENDED : 0;
+		return oth_c > max_others ? EXIT_CONTENDED : 0;
 	}
 
 	/* One more rule keeps the table alive through the destroys (an empty
@@ -166,10 +167,10 @@ run_one(uint32_t n, unsigned int mem_mb, bool last)
 	/* The process exits: no teardown to measure or wait for. */
 	free(flows);
 	oth_d = RTE_MAX(oth_d, oth_r);
-	if (oth_d > MAX_OTHERS && !last)
+	if (oth_d > max_others && !last)
 		return EXIT_CONTENDED;
 	printf("%s%s%s", line[0], line[1], line[2]);
-	return oth_d > MAX_OTHERS ? EXIT_CONTENDED : 0;
+	return oth_d > max_others ? EXIT_CONTENDED : 0;
 }
 
 int
@@ -184,11 +185,15 @@ main(int argc, char **argv)
 			mem_mb = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (strcmp(argv[i], "--create-only") == 0) {
 			create_only = true;
+		} else if (strcmp(argv[i], "--max-others") == 0 &&
+			   i + 1 < argc) {
+			max_others = strtod(argv[++i], NULL);
 		} else if (given < MAX_SIZES && argv[i][0] != '-') {
 			sizes[given++] = (uint32_t)strtoul(argv[i], NULL, 0);
 		} else {
 			fprintf(stderr, "usage: %s [-m MB] [--create-only] "
-				"[rules ...]\n", argv[0]);
+				"[--max-others CORES] [rules ...]\n",
+				argv[0]);
 			return 2;
 		}
 	}

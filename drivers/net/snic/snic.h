@@ -164,7 +164,7 @@ struct snic_actions {
 enum snic_dir { SNIC_DIR_IN = 0, SNIC_DIR_OUT = 1 };
 
 /* An ACL rule's match (only ACL rules keep key and mask; forwarding rules
- * keep theirs in the rte_hash key store). */
+ * keep theirs in rte_flow.key). */
 struct snic_acl_match {
 	struct nf_flow_key key;   /* already masked */
 	struct nf_flow_key mask;
@@ -173,9 +173,11 @@ struct snic_acl_match {
 struct snic_tbl;
 
 struct rte_flow {
-	/* Datapath-hot part first: one or two cache lines per hit. */
-	struct snic_actions act;
+	/* Datapath-hot part first: the counter and the actions' flags, port,
+	 * tag and pointers share the first cache line, the forwarding key
+	 * (key[], at the end) is the second line a lookup touches. */
 	struct snic_counter cnt;
+	struct snic_actions act;
 	/* Control part. */
 	TAILQ_ENTRY(rte_flow) next; /* port's rule list, control only */
 	struct snic_port *port;
@@ -183,24 +185,36 @@ struct rte_flow {
 	struct snic_acl_match *acl; /* ACL rules only */
 	uint64_t seq;             /* creation order, for dump cursors */
 	uint32_t magic;
-	int32_t pos;              /* forwarding: key position in tbl->h */
+	uint32_t hash;            /* forwarding: hash of key[] (snic_table.c) */
 	uint32_t priority;
 	uint8_t type;             /* RTE_PMD_SNIC_FLOW_TYPE_* */
 	uint8_t dir;              /* ACL: enum snic_dir */
 	uint16_t group;           /* ACL group */
+	uint8_t nw;               /* words of key[] (0: ACL rule) */
+	/* Forwarding rules: the table's compact key (tbl->nw words, see
+	 * struct snic_tbl), compared by lookups; allocated with the rule. */
+	uint64_t key[];
 };
+
+/* Bytes of a rule with nw key words (its slab object size). */
+static inline size_t
+snic_flow_size(unsigned int nw)
+{
+	return sizeof(struct rte_flow) + nw * sizeof(uint64_t);
+}
 TAILQ_HEAD(snic_flow_list, rte_flow);
 
 /* One tuple of the tuple-space forwarding table: rules of one mask and one
- * priority, in an rte_hash keyed by the masked nf_flow_key. The hash is
- * replaced by a bigger copy when full (h is read once per burst). */
+ * priority, in a hash of buckets (snic_table.c) keyed by the masked flow
+ * key. The bucket array is replaced by a bigger copy when full (bk is read
+ * once per burst). */
+struct snic_bkts;
 struct snic_tbl {
 	struct nf_flow_key mask;
 	uint32_t priority;
 	uint32_t n_rules;
-	uint32_t capacity;
 	uint32_t id;
-	struct rte_hash *h;
+	struct snic_bkts *bk;     /* RCU: the current bucket array */
 	/* Compact key: only the key words this mask touches are hashed and
 	 * stored (e.g. 6 of 14 for the spec's L2 template), in this order. */
 	uint8_t nw;
@@ -485,8 +499,13 @@ bool snic_tbl_exists(struct snic_switch *sw, const struct snic_match *m,
 void snic_tbl_lookup(const struct snic_switch *sw,
 		     const struct nf_flow_key *keys, uint32_t n,
 		     struct rte_flow **rules);
-/* Masked key of a forwarding rule (from the hash key store), for dump. */
+/* Masked key of a forwarding rule (from its compact key), for dump. */
 int snic_tbl_rule_match(const struct rte_flow *f, struct snic_match *m);
+/* Words of the compact key of a forwarding rule with this mask: the size
+ * of its rte_flow's key[]. */
+unsigned int snic_tbl_key_words(const struct nf_flow_key *mask);
+/* Release the tables of an emptied switch (close; readers gone). */
+void snic_tbl_fini(struct snic_switch *sw);
 
 /* snic_rxtx.c: count, mirror and rewrite for one matched rule; returns
  * SNIC_V_* (MISS_* when the packet must go to software unmodified). */
@@ -507,17 +526,25 @@ int snic_acl_run(struct snic_port *port, enum snic_dir dir,
 		 struct rte_mbuf *m, struct nf_flow_key *key,
 		 struct nf_pkt_layout *lay, uint16_t *out_port);
 
+/* snic_slab.c: rule memory, zeroed and 64-byte aligned, at most 512 B.
+ * Each switch holds a reference from probe until its deferred frees are
+ * done. */
+void snic_slab_get(void);
+void snic_slab_put(void);
+void *snic_slab_alloc(size_t size);
+void snic_slab_free(void *o, size_t size);
+
 /* snic_rcu.c: deferred free after a grace period */
 int snic_rcu_init(struct snic_switch *sw);
 void snic_rcu_fini(struct snic_switch *sw);
-/* Free ptr (with free()) once no datapath reader can see it; if h is not
- * NULL, also release key slot pos of hash h. */
-void snic_defer_free(struct snic_switch *sw, void *ptr, struct rte_hash *h,
-		     int32_t pos);
-/* Free an rte_hash once readers are done. */
-void snic_defer_hash_free(struct snic_switch *sw, struct rte_hash *h);
+/* Free ptr (with free()) once no datapath reader can see it. */
+void snic_defer_free(struct snic_switch *sw, void *ptr);
 /* Call fn(ptr) once readers are done. */
 void snic_defer_call(struct snic_switch *sw, void (*fn)(void *), void *ptr);
+/* The same for a large object (an outgrown table): reclaimed as soon as
+ * the datapath can no longer see it, not after the queue's trigger. */
+void snic_defer_call_big(struct snic_switch *sw, void (*fn)(void *),
+			 void *ptr);
 void snic_rcu_sync(struct snic_switch *sw);
 
 /* snic_mtr.c: rte_mtr (N-16); datapath part in snic_mtr.h */

@@ -75,7 +75,7 @@ snic_acl_publish(struct snic_port *port, enum snic_dir dir,
 	}
 	__atomic_store_n(&port->acl[dir], ns, __ATOMIC_RELEASE);
 	if (old != NULL)
-		snic_defer_free(port->sw, old, NULL, -1);
+		snic_defer_free(port->sw, old);
 	return 0;
 }
 

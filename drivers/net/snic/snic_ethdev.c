@@ -759,7 +759,8 @@ snic_switch_free(struct snic_switch *sw)
 	if (sw->rcu != NULL)
 		snic_rcu_fini(sw);
 	snic_tunnel_fini(sw);
-	free(sw->tbls);
+	snic_tbl_fini(sw);
+	snic_slab_put(); /* after the deferred rule frees */
 	snic_bond_fini(sw); /* before the ports: it frees bonds first */
 	for (uint16_t i = 0; i < sw->nb_ports; i++)
 		if (sw->phys_owned[i]) {
@@ -855,6 +856,7 @@ snic_probe(struct rte_vdev_device *vdev)
 	snprintf(pname, sizeof(pname), "snic_mp_%.16s", name);
 	sw->pool = rte_pktmbuf_pool_create(pname, a.mbufs, 256, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, vdev->device.numa_node);
+	snic_slab_get();
 	rc = sw->pool == NULL ? -rte_errno : snic_rcu_init(sw);
 	if (rc == 0)
 		rc = rte_eth_switch_domain_alloc(&sw->domain_id);

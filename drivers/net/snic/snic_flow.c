@@ -116,7 +116,7 @@ snic_flow_free(void *arg)
 	f->act.mtr = NULL;
 	snic_actions_release(&f->act);
 	free(f->acl);
-	free(f);
+	snic_slab_free(f, snic_flow_size(f->nw));
 }
 
 /* Drop the rule's references on its indirect COUNT handle and its flow
@@ -140,6 +140,7 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 {
 	struct snic_attr sa = {0};
 	struct rte_flow *f;
+	unsigned int nw;
 	int rc;
 
 	if (attr == NULL)
@@ -157,14 +158,18 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 	rc = snic_items_parse(port, items, sa.type, m, err);
 	if (rc != 0)
 		return rc;
-	f = calloc(1, sizeof(*f));
+	/* A forwarding rule carries its table's compact key. */
+	nw = sa.type == RTE_PMD_SNIC_FLOW_TYPE_ACL ? 0 :
+		snic_tbl_key_words(&m->mask);
+	f = snic_slab_alloc(snic_flow_size(nw));
 	if (f == NULL)
 		return snic_err(err, ENOMEM, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
 				NULL, "out of memory");
+	f->nw = (uint8_t)nw;
 	rc = snic_actions_parse(port, actions, sa.type, sa.dir, m, &f->act,
 				err);
 	if (rc != 0) {
-		free(f);
+		snic_slab_free(f, snic_flow_size(nw));
 		return rc;
 	}
 	f->type = (uint8_t)sa.type;
@@ -172,7 +177,6 @@ snic_flow_build(struct snic_port *port, const struct rte_flow_attr *attr,
 	f->group = sa.group;
 	f->priority = attr->priority;
 	f->port = port;
-	f->pos = -1;
 	if (sa.type == RTE_PMD_SNIC_FLOW_TYPE_ACL) {
 		f->acl = malloc(sizeof(*f->acl));
 		if (f->acl == NULL) {
@@ -486,7 +490,7 @@ snic_handle_destroy(struct rte_eth_dev *dev, struct rte_flow_action_handle *h,
 			if (sw->handles[i] == h)
 				sw->handles[i] = NULL;
 		h->magic = 0;
-		snic_defer_free(sw, h, NULL, -1);
+		snic_defer_free(sw, h);
 	}
 	pthread_mutex_unlock(&sw->lock);
 	return rc;

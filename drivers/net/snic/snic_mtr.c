@@ -538,7 +538,7 @@ snic_cfg_publish(struct snic_port *port, struct snic_mtr *m,
 	struct snic_mtr_cfg *old = m->cfg;
 
 	__atomic_store_n(&m->cfg, cfg, __ATOMIC_RELEASE);
-	snic_defer_free(port->sw, old, NULL, -1);
+	snic_defer_free(port->sw, old);
 }
 
 static int
@@ -678,8 +678,8 @@ snic_mtr_destroy(struct rte_eth_dev *dev, uint32_t id,
 					 __ATOMIC_RELEASE);
 		m->profile->obj.refcnt--;
 		m->policy->obj.refcnt--;
-		snic_defer_free(port->sw, m->cfg, NULL, -1);
-		snic_defer_free(port->sw, m, NULL, -1);
+		snic_defer_free(port->sw, m->cfg);
+		snic_defer_free(port->sw, m);
 	}
 	pthread_mutex_unlock(&port->sw->lock);
 	return rc;

@@ -6,8 +6,8 @@
  * Deferred reclamation (N-21). The datapath of a switch is one RCU reader
  * (id 0): it goes online at the start of each iteration and offline at the
  * end, so an idle or stopped datapath never holds back a grace period.
- * Control threads hand what they unlink (rules, old snapshots, key slots,
- * outgrown hash tables) to a defer queue; it is freed once the reader has
+ * Control threads hand what they unlink (rules, old snapshots, outgrown
+ * bucket arrays) to a defer queue; it is freed once the reader has
  * passed a quiescent state, i.e. once no in-flight burst can still see it.
  */
 
@@ -23,8 +23,6 @@
 struct snic_dq_elem {
 	void (*fn)(void *);  /* called on ptr (free() by default) */
 	void *ptr;
-	struct rte_hash *h;  /* key slot pos released, or whole hash freed */
-	int32_t pos;         /* -1: free h itself */
 };
 
 static void
@@ -33,14 +31,9 @@ snic_dq_free(void *p, void *e, unsigned int n)
 	struct snic_dq_elem *el = e;
 
 	RTE_SET_USED(p);
-	for (unsigned int i = 0; i < n; i++, el++) {
-		if (el->h != NULL && el->pos >= 0)
-			rte_hash_free_key_with_position(el->h, el->pos);
-		else if (el->h != NULL)
-			rte_hash_free(el->h);
+	for (unsigned int i = 0; i < n; i++, el++)
 		if (el->ptr != NULL)
 			el->fn(el->ptr);
-	}
 }
 
 int
@@ -115,21 +108,17 @@ snic_defer(struct snic_switch *sw, struct snic_dq_elem *el)
 }
 
 void
-snic_defer_free(struct snic_switch *sw, void *ptr, struct rte_hash *h,
-		int32_t pos)
+snic_defer_free(struct snic_switch *sw, void *ptr)
 {
-	struct snic_dq_elem el = { .fn = free, .ptr = ptr, .h = h,
-				   .pos = h ? pos : -1 };
+	struct snic_dq_elem el = { .fn = free, .ptr = ptr };
 
-	if (h != NULL && pos < 0)
-		el.h = NULL;
 	snic_defer(sw, &el);
 }
 
 void
-snic_defer_hash_free(struct snic_switch *sw, struct rte_hash *h)
+snic_defer_call_big(struct snic_switch *sw, void (*fn)(void *), void *ptr)
 {
-	struct snic_dq_elem el = { .fn = free, .ptr = NULL, .h = h, .pos = -1 };
+	struct snic_dq_elem el = { .fn = fn, .ptr = ptr };
 	unsigned int freed, pending, avail;
 
 	snic_defer(sw, &el);
@@ -142,7 +131,7 @@ snic_defer_hash_free(struct snic_switch *sw, struct rte_hash *h)
 void
 snic_defer_call(struct snic_switch *sw, void (*fn)(void *), void *ptr)
 {
-	struct snic_dq_elem el = { .fn = fn, .ptr = ptr, .h = NULL, .pos = -1 };
+	struct snic_dq_elem el = { .fn = fn, .ptr = ptr };
 
 	snic_defer(sw, &el);
 }

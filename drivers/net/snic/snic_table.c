@@ -5,72 +5,200 @@
 /*
  * The forwarding table: exact-match semantics (spec §7.1 type 0) over a
  * tuple space. Rules with the same mask and the same priority share one
- * rte_hash keyed by the masked nf_flow_key; a lookup masks the packet key
+ * table keyed by the masked nf_flow_key; a lookup masks the packet key
  * with each table's mask, highest priority table first, and stops at the
  * first hit. Rules of equal priority in different tables are expected not to
  * overlap (the spec's templates never do); if they do, the older table wins.
  *
- * Readers (the datapath) never lock: the table list is an immutable snapshot
- * replaced by copy-on-write, each rte_hash is created with lock-free
- * read/write concurrency, and a table that fills up is copied into one twice
- * its size and swapped in, the old one freed after a grace period (N-21).
- * The rule object is the hash's data, so rte_flow handles survive a resize.
- *
  * A table hashes and stores only the 64-bit words of the key its mask
  * touches ("compact key"): the spec's L2 template needs 6 of the 14 words,
- * which more than halves the hashing, the compare and the key store.
+ * which more than halves the hashing and the compare. The compact key lives
+ * in the rule itself (rte_flow.key), next to its counter and actions.
+ *
+ * The hash is the table's own, not rte_hash: an array of one-cache-line
+ * buckets, each of 7 slots holding a rule pointer and a 16-bit tag of the
+ * key's hash. A key goes into its primary bucket, or into a second one when
+ * that is full, which the primary counts (ovf), so a lookup reads one
+ * bucket and one rule unless that count is set. Measured against rte_hash
+ * (bucket, separate key store, then the rule: three misses at 1M flows,
+ * 157 B per slot, and create paying add + lookup for the key position):
+ * see docs/performance.md "Update: own hash table".
+ *
+ * Readers (the datapath) never lock: the table list is an immutable snapshot
+ * replaced by copy-on-write; a slot is published with one 64-bit store
+ * after the rule is complete and cleared with one on removal (the rule is
+ * freed after a grace period, so a reader that still holds its pointer
+ * reads a valid rule and compares its key); keys never move between
+ * buckets; and a full bucket array is copied into one twice its size and
+ * swapped in, the old one freed after a grace period (N-21). A lookup that
+ * races with an insert may miss the new rule for that burst, like any
+ * packet that arrives before its rule.
  */
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
+#include <rte_prefetch.h>
 
 #include "snic.h"
 
-#define SNIC_TBL_MIN_CAPACITY 1024u
+#define SNIC_BKT_SLOTS 7
+/* A table grows when its rules would fill more than half of its slots:
+ * with 7-slot buckets then ~6 % of the keys live in their second bucket
+ * (Poisson tail at 3.5 keys per bucket), and buckets cost 9 B per slot. */
+#define SNIC_TBL_MIN_BUCKETS 64u
+#define SNIC_HUGE (2u << 20)
+#define SNIC_MAP_MIN (64u << 10)
 
-static uint32_t snic_hash_seq; /* unique rte_hash names */
+/* One cache line: 7 slots (0: empty, else rule pointer << 16 | tag) and
+ * the number of keys whose primary bucket this is that live in their
+ * second bucket. */
+struct snic_bkt {
+	uint64_t slot[SNIC_BKT_SLOTS];
+	uint32_t ovf;
+	uint32_t pad;
+};
 
-/* Which words of the key the mask touches. */
-static void
-snic_tbl_layout(struct snic_tbl *t)
+/* A bucket array, replaced as a whole when it grows. The buckets are a
+ * separate allocation so that a power-of-two array fills whole huge
+ * pages. */
+struct snic_bkts {
+	uint32_t mask;            /* buckets - 1 */
+	uint32_t limit;           /* rules it takes before growing */
+	size_t bytes;             /* of b */
+	bool mapped;              /* b is mmap'd, else aligned_alloc'd */
+	struct snic_bkt *b;
+};
+
+static inline uint64_t
+snic_slot(const struct rte_flow *f, uint32_t h)
 {
-	const nf_key_word_t *mw = (const nf_key_word_t *)&t->mask;
+	return (uint64_t)(uintptr_t)f << 16 | (h >> 16);
+}
 
-	t->nw = 0;
-	for (unsigned int i = 0; i < NF_KEY_WORDS; i++)
-		if (mw[i] != 0) {
-			t->widx[t->nw] = (uint8_t)i;
-			t->wmask[t->nw++] = mw[i];
-		}
-	if (t->nw == 0) { /* a mask of nothing: one zero word */
-		t->widx[0] = 0;
-		t->wmask[0] = 0;
-		t->nw = 1;
-	}
+static inline struct rte_flow *
+snic_slot_rule(uint64_t v)
+{
+	return (struct rte_flow *)(uintptr_t)(v >> 16);
+}
+
+static inline bool
+snic_slot_tag_eq(uint64_t v, uint32_t h)
+{
+	return v != 0 && (uint16_t)v == (uint16_t)(h >> 16);
+}
+
+/* The second bucket of a key: the primary index XOR a mix of the tag, so
+ * it depends on the hash and the size only (growth recomputes it). */
+static inline uint32_t
+snic_bkt_alt(uint32_t h, uint32_t mask)
+{
+	uint32_t a = (uint32_t)(((uint64_t)((h >> 16) + 1) *
+				 0x9e3779b97f4a7c15ull) >> 32);
+	uint32_t p = h & mask, s = (p ^ a) & mask;
+
+	return s != p ? s : p ^ (mask & 1);
 }
 
 /*
- * The hash rte_hash computes for a compact key: rte_hash_crc(ck, nw * 8, 0)
- * is a chain of rte_hash_crc_8byte over the words (the key length is a
- * multiple of 8), and this file's copy of rte_hash_crc is the table's
- * hash_func, so the two agree. Inline, it saves the lookup an indirect call
- * and a byte-length loop per key.
+ * Bucket arrays of 2 MB and more are mapped on their own and advised to
+ * use transparent huge pages: at 1M rules (32 MB of buckets) a lookup on
+ * 4 KB pages is a TLB miss as well as a cache miss, and this VM has no
+ * hugetlbfs for the EAL heap. From 64 KB they are mapped too, so an
+ * outgrown array goes back to the system (libc keeps freed heap memory
+ * resident: 20 B per rule at 100K rules); smaller ones come from libc.
  */
-static inline hash_sig_t
-snic_ckey_hash(const struct snic_tbl *t, const struct snic_ckey *ck)
+static struct snic_bkts *
+snic_bkts_new(uint32_t nb)
 {
-	uint32_t h = 0;
+	size_t bytes = (size_t)nb * sizeof(struct snic_bkt);
+	bool huge = bytes >= SNIC_HUGE, mapped = bytes >= SNIC_MAP_MIN;
+	struct snic_bkts *bk = malloc(sizeof(*bk));
 
-	for (unsigned int i = 0; i < t->nw; i++)
-		h = rte_hash_crc_8byte(ck->w[i], h);
-	return h;
+	if (bk == NULL)
+		return NULL;
+	if (mapped) {
+		size_t align = huge ? SNIC_HUGE : RTE_PGSIZE_4K;
+		size_t len = RTE_ALIGN_CEIL(bytes, align);
+		uint8_t *p = mmap(NULL, len + align, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint8_t *a;
+
+		if (p == MAP_FAILED) {
+			free(bk);
+			return NULL;
+		}
+		/* Keep the aligned part only (2 MB: it can be huge pages). */
+		a = RTE_PTR_ALIGN_CEIL(p, align);
+		if (a > p)
+			munmap(p, a - p);
+		munmap(a + len, p + align - a);
+		if (huge)
+			madvise(a, len, MADV_HUGEPAGE);
+		bk->b = (struct snic_bkt *)a;
+		bytes = len;
+	} else {
+		bk->b = aligned_alloc(RTE_CACHE_LINE_SIZE, bytes);
+		if (bk->b == NULL) {
+			free(bk);
+			return NULL;
+		}
+		memset(bk->b, 0, bytes);
+	}
+	bk->mask = nb - 1;
+	bk->limit = nb * SNIC_BKT_SLOTS / 2;
+	bk->bytes = bytes;
+	bk->mapped = mapped;
+	return bk;
 }
 
-/* Compact key and its hash in one pass. */
-static inline hash_sig_t
+static void
+snic_bkts_free(void *arg)
+{
+	struct snic_bkts *bk = arg;
+
+	if (bk->mapped)
+		munmap(bk->b, bk->bytes);
+	else
+		free(bk->b);
+	free(bk);
+}
+
+/* Which words of the key the mask touches. */
+static unsigned int
+snic_mask_layout(const struct nf_flow_key *mask, uint8_t *widx,
+		 uint64_t *wmask)
+{
+	const nf_key_word_t *mw = (const nf_key_word_t *)mask;
+	unsigned int nw = 0;
+
+	for (unsigned int i = 0; i < NF_KEY_WORDS; i++)
+		if (mw[i] != 0) {
+			widx[nw] = (uint8_t)i;
+			wmask[nw++] = mw[i];
+		}
+	if (nw == 0) { /* a mask of nothing: one zero word */
+		widx[0] = 0;
+		wmask[0] = 0;
+		nw = 1;
+	}
+	return nw;
+}
+
+unsigned int
+snic_tbl_key_words(const struct nf_flow_key *mask)
+{
+	uint8_t widx[NF_KEY_WORDS];
+	uint64_t wmask[NF_KEY_WORDS];
+
+	return snic_mask_layout(mask, widx, wmask);
+}
+
+/* Compact key and its hash in one pass: a CRC32C chain over the words. */
+static inline uint32_t
 snic_tbl_compact_hash(const struct snic_tbl *t, const struct nf_flow_key *key,
 		      struct snic_ckey *ck)
 {
@@ -84,51 +212,97 @@ snic_tbl_compact_hash(const struct snic_tbl *t, const struct nf_flow_key *key,
 	return h;
 }
 
-static struct rte_hash *
-snic_hash_create(struct snic_tbl *t, uint32_t capacity)
+static inline bool
+snic_key_eq(const struct rte_flow *f, const struct snic_ckey *ck,
+	    unsigned int nw)
 {
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = capacity,
-		.key_len = t->nw * sizeof(uint64_t),
-		.hash_func = rte_hash_crc,
-		.hash_func_init_val = 0,
-		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
+	uint64_t d = 0;
 
-	snprintf(name, sizeof(name), "snic_t%u_%u", t->id,
-		 __atomic_fetch_add(&snic_hash_seq, 1, __ATOMIC_RELAXED));
-	return rte_hash_create(&p);
+	for (unsigned int i = 0; i < nw; i++)
+		d |= f->key[i] ^ ck->w[i];
+	return d == 0;
 }
 
-/* Copy every rule of t into a hash of twice the capacity and swap it in. */
+/* The rule with this compact key in bk, or NULL (any thread). */
+static struct rte_flow *
+snic_bkts_find(const struct snic_bkts *bk, const struct snic_ckey *ck,
+	       uint32_t h, unsigned int nw)
+{
+	const struct snic_bkt *b = &bk->b[h & bk->mask];
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned int s = 0; s < SNIC_BKT_SLOTS; s++) {
+			uint64_t v = __atomic_load_n(&b->slot[s],
+						     __ATOMIC_ACQUIRE);
+
+			if (snic_slot_tag_eq(v, h) &&
+			    snic_key_eq(snic_slot_rule(v), ck, nw))
+				return snic_slot_rule(v);
+		}
+		if (pass == 0 && __atomic_load_n(&b->ovf,
+						 __ATOMIC_ACQUIRE) == 0)
+			break;
+		b = &bk->b[snic_bkt_alt(h, bk->mask)];
+	}
+	return NULL;
+}
+
+static int
+snic_bkt_put(struct snic_bkt *b, uint64_t v)
+{
+	for (unsigned int s = 0; s < SNIC_BKT_SLOTS; s++)
+		if (b->slot[s] == 0) {
+			/* Release: the rule is complete before it is seen. */
+			__atomic_store_n(&b->slot[s], v, __ATOMIC_RELEASE);
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+/* Place f (hash h) in bk (writer, lock held). */
+static int
+snic_bkts_add(struct snic_bkts *bk, struct rte_flow *f, uint32_t h)
+{
+	struct snic_bkt *p = &bk->b[h & bk->mask];
+	uint64_t v = snic_slot(f, h);
+
+	if (snic_bkt_put(p, v) == 0)
+		return 0;
+	if (snic_bkt_put(&bk->b[snic_bkt_alt(h, bk->mask)], v) != 0)
+		return -ENOSPC;
+	/* After the slot: a reader that sees the count finds the key. */
+	__atomic_store_n(&p->ovf, p->ovf + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Copy every rule of t into a bucket array at least twice the size and
+ * swap it in. */
 static int
 snic_tbl_grow(struct snic_switch *sw, struct snic_tbl *t)
 {
-	uint32_t cap = t->capacity * 2, iter = 0;
-	struct rte_hash *nh, *oh = t->h;
-	const void *key;
-	void *data;
+	struct snic_bkts *ob = t->bk, *nb;
+	uint32_t n = (ob->mask + 1) * 2;
 
-	nh = snic_hash_create(t, cap);
-	if (nh == NULL)
+retry:
+	nb = snic_bkts_new(n);
+	if (nb == NULL)
 		return -ENOMEM;
-	while (rte_hash_iterate(oh, &key, &data, &iter) >= 0) {
-		struct rte_flow *f = data;
-		hash_sig_t sig = snic_ckey_hash(t, key);
+	for (uint32_t i = 0; i <= ob->mask; i++)
+		for (unsigned int s = 0; s < SNIC_BKT_SLOTS; s++) {
+			uint64_t v = ob->b[i].slot[s];
 
-		if (rte_hash_add_key_with_hash_data(nh, key, sig, f) != 0) {
-			rte_hash_free(nh);
-			return -ENOSPC;
+			if (v != 0 &&
+			    snic_bkts_add(nb, snic_slot_rule(v),
+					  snic_slot_rule(v)->hash) != 0) {
+				/* Both buckets full: more room, not likely
+				 * to happen twice. */
+				snic_bkts_free(nb);
+				n *= 2;
+				goto retry;
+			}
 		}
-		f->pos = rte_hash_lookup_with_hash(nh, key, sig);
-	}
-	t->capacity = cap;
-	__atomic_store_n(&t->h, nh, __ATOMIC_RELEASE);
-	snic_defer_hash_free(sw, oh);
+	__atomic_store_n(&t->bk, nb, __ATOMIC_RELEASE);
+	snic_defer_call_big(sw, snic_bkts_free, ob);
 	return 0;
 }
 
@@ -159,7 +333,7 @@ snic_tbls_publish(struct snic_switch *sw, struct snic_tbl *add,
 	ns->n = j;
 	__atomic_store_n(&sw->tbls, ns, __ATOMIC_RELEASE);
 	if (old != NULL)
-		snic_defer_free(sw, old, NULL, -1);
+		snic_defer_free(sw, old);
 	return 0;
 }
 
@@ -185,13 +359,13 @@ snic_tbl_new(struct snic_switch *sw, const struct nf_flow_key *mask,
 	if (t == NULL)
 		return NULL;
 	t->mask = *mask;
-	snic_tbl_layout(t);
+	t->nw = (uint8_t)snic_mask_layout(mask, t->widx, t->wmask);
 	t->priority = priority;
 	t->id = sw->next_tbl_id++;
-	t->capacity = SNIC_TBL_MIN_CAPACITY;
-	t->h = snic_hash_create(t, t->capacity);
-	if (t->h == NULL || snic_tbls_publish(sw, t, NULL) != 0) {
-		rte_hash_free(t->h);
+	t->bk = snic_bkts_new(SNIC_TBL_MIN_BUCKETS);
+	if (t->bk == NULL || snic_tbls_publish(sw, t, NULL) != 0) {
+		if (t->bk != NULL)
+			snic_bkts_free(t->bk);
 		free(t);
 		return NULL;
 	}
@@ -199,12 +373,20 @@ snic_tbl_new(struct snic_switch *sw, const struct nf_flow_key *mask,
 }
 
 static void
+snic_tbl_free(void *arg)
+{
+	struct snic_tbl *t = arg;
+
+	snic_bkts_free(t->bk);
+	free(t);
+}
+
+static void
 snic_tbl_drop_if_empty(struct snic_switch *sw, struct snic_tbl *t)
 {
 	if (t->n_rules > 0 || snic_tbls_publish(sw, NULL, t) != 0)
 		return;
-	snic_defer_hash_free(sw, t->h);
-	snic_defer_free(sw, t, NULL, -1);
+	snic_defer_call(sw, snic_tbl_free, t);
 }
 
 int
@@ -213,7 +395,6 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 {
 	struct snic_ckey ck;
 	struct snic_tbl *t;
-	hash_sig_t sig;
 	int rc;
 
 	if (sw->nb_fwd_rules >= sw->max_rules)
@@ -229,48 +410,60 @@ snic_tbl_insert(struct snic_switch *sw, struct rte_flow *f,
 				RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 				"forwarding table: out of memory for a new mask");
 	}
-	/* Hash the key once: a grown table uses the same function. The
-	 * caller refused a duplicate (snic_tbl_exists) under sw->lock,
-	 * which it still holds, so the key is not in the table: an add of
-	 * an existing key would replace its rule. */
-	sig = snic_tbl_compact_hash(t, &m->key, &ck);
-	/* With extendable buckets an insert fails only once the key store
-	 * is full: grow then, so a table runs close to 100% of its slots
-	 * (measured: 272 -> ~250 B/rule at 1M rules). */
-	rc = rte_hash_add_key_with_hash_data(t->h, &ck, sig, f);
-	if (rc == -ENOSPC) {
-		if (snic_tbl_grow(sw, t) != 0)
-			goto full;
-		rc = rte_hash_add_key_with_hash_data(t->h, &ck, sig, f);
-	}
-	if (rc != 0)
-		goto full;
+	/* The caller refused a duplicate (snic_tbl_exists) under sw->lock,
+	 * which it still holds, so the key is not in the table. The rule is
+	 * complete before a slot publishes it. */
+	f->hash = snic_tbl_compact_hash(t, &m->key, &ck);
+	memcpy(f->key, ck.w, t->nw * sizeof(uint64_t));
 	f->tbl = t;
-	f->pos = rte_hash_lookup_with_hash(t->h, &ck, sig);
+	/* A slot keeps 48 bits of pointer: all of x86-64's and arm64's user
+	 * space unless an application maps above 2^48 on purpose. */
+	if ((uintptr_t)f >> 48 != 0)
+		rc = -ENOMEM;
+	else if (t->n_rules >= t->bk->limit)
+		rc = -ENOSPC;
+	else
+		rc = snic_bkts_add(t->bk, f, f->hash);
+	if (rc == -ENOSPC) {
+		rc = snic_tbl_grow(sw, t);
+		if (rc == 0)
+			rc = snic_bkts_add(t->bk, f, f->hash);
+	}
+	if (rc != 0) {
+		f->tbl = NULL;
+		snic_tbl_drop_if_empty(sw, t);
+		return rte_flow_error_set(err, ENOSPC,
+			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+			"forwarding table: no memory for more rules");
+	}
 	t->n_rules++;
 	sw->nb_fwd_rules++;
 	return 0;
-full:
-	snic_tbl_drop_if_empty(sw, t);
-	return rte_flow_error_set(err, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
-		NULL, "forwarding table: no memory for more rules");
 }
 
 void
 snic_tbl_remove(struct snic_switch *sw, struct rte_flow *f)
 {
 	struct snic_tbl *t = f->tbl;
-	struct snic_ckey ck;
-	void *kp;
-	int32_t pos;
+	struct snic_bkts *bk = t->bk;
+	struct snic_bkt *p = &bk->b[f->hash & bk->mask], *b = p;
+	uint64_t v = snic_slot(f, f->hash);
 
-	if (rte_hash_get_key_with_position(t->h, f->pos, &kp) != 0)
-		return;
-	memcpy(&ck, kp, t->nw * sizeof(uint64_t));
-	pos = rte_hash_del_key(t->h, &ck);
-	/* The slot is reused only after readers are done with it. */
-	if (pos >= 0)
-		snic_defer_free(sw, NULL, t->h, pos);
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned int s = 0; s < SNIC_BKT_SLOTS; s++)
+			if (b->slot[s] == v) {
+				/* The rule itself is freed after a grace
+				 * period, so the slot may be reused now. */
+				__atomic_store_n(&b->slot[s], 0,
+						 __ATOMIC_RELEASE);
+				if (b != p)
+					__atomic_store_n(&p->ovf, p->ovf - 1,
+							 __ATOMIC_RELEASE);
+				goto found;
+			}
+		b = &bk->b[snic_bkt_alt(f->hash, bk->mask)];
+	}
+found:
 	t->n_rules--;
 	sw->nb_fwd_rules--;
 	f->tbl = NULL;
@@ -283,13 +476,12 @@ snic_tbl_exists(struct snic_switch *sw, const struct snic_match *m,
 {
 	struct snic_tbl *t = snic_tbl_find(sw, &m->mask, priority);
 	struct snic_ckey ck;
-
-	hash_sig_t sig;
+	uint32_t h;
 
 	if (t == NULL || t->n_rules == 0)
 		return false;
-	sig = snic_tbl_compact_hash(t, &m->key, &ck);
-	return rte_hash_lookup_with_hash(t->h, &ck, sig) >= 0;
+	h = snic_tbl_compact_hash(t, &m->key, &ck);
+	return snic_bkts_find(t->bk, &ck, h, t->nw) != NULL;
 }
 
 int
@@ -297,17 +489,76 @@ snic_tbl_rule_match(const struct rte_flow *f, struct snic_match *m)
 {
 	const struct snic_tbl *t = f->tbl;
 	nf_key_word_t *kw = (nf_key_word_t *)&m->key;
-	const uint64_t *ck;
-	void *kp;
 
-	if (t == NULL || rte_hash_get_key_with_position(t->h, f->pos, &kp) != 0)
+	if (t == NULL)
 		return -ENOENT;
-	ck = kp;
 	memset(&m->key, 0, sizeof(m->key));
 	for (unsigned int i = 0; i < t->nw; i++)
-		kw[t->widx[i]] = ck[i];
+		kw[t->widx[i]] = f->key[i];
 	m->mask = t->mask;
 	return 0;
+}
+
+void
+snic_tbl_fini(struct snic_switch *sw)
+{
+	struct snic_tbl_set *s = sw->tbls;
+
+	for (uint32_t i = 0; s != NULL && i < s->n; i++)
+		snic_tbl_free(s->t[i]);
+	free(s);
+	sw->tbls = NULL;
+}
+
+/*
+ * n keys through one table, in three passes over the burst so that the
+ * misses of different packets overlap (at 1M flows every bucket and every
+ * rule is one): hash and prefetch the primary buckets; pick the slot whose
+ * tag matches and prefetch its rule (counter/actions line and key line);
+ * compare keys. A second tag match, or a key in the second bucket, takes
+ * the full search, which is rare by construction (see SNIC_BKT_SLOTS).
+ */
+static inline void
+snic_tbl_lookup_one(const struct snic_tbl *t, const struct nf_flow_key *keys,
+		    uint32_t *idx, uint32_t *todo, struct rte_flow **rules)
+{
+	const struct snic_bkts *bk = __atomic_load_n(&t->bk, __ATOMIC_ACQUIRE);
+	struct snic_ckey mk[SNIC_BURST];
+	const struct snic_bkt *b[SNIC_BURST];
+	struct rte_flow *cand[SNIC_BURST];
+	uint32_t h[SNIC_BURST], n = *todo, left = 0;
+	unsigned int nw = t->nw;
+
+	for (uint32_t j = 0; j < n; j++) {
+		h[j] = snic_tbl_compact_hash(t, &keys[idx[j]], &mk[j]);
+		b[j] = &bk->b[h[j] & bk->mask];
+		rte_prefetch0(b[j]);
+	}
+	for (uint32_t j = 0; j < n; j++) {
+		cand[j] = NULL;
+		for (unsigned int s = 0; s < SNIC_BKT_SLOTS; s++) {
+			uint64_t v = __atomic_load_n(&b[j]->slot[s],
+						     __ATOMIC_ACQUIRE);
+
+			if (snic_slot_tag_eq(v, h[j])) {
+				cand[j] = snic_slot_rule(v);
+				rte_prefetch0(cand[j]);
+				rte_prefetch0(cand[j]->key);
+				break;
+			}
+		}
+	}
+	for (uint32_t j = 0; j < n; j++) {
+		struct rte_flow *f = cand[j];
+
+		if (f == NULL || !snic_key_eq(f, &mk[j], nw))
+			f = snic_bkts_find(bk, &mk[j], h[j], nw);
+		if (f != NULL)
+			rules[idx[j]] = f;
+		else
+			idx[left++] = idx[j];
+	}
+	*todo = left;
 }
 
 void
@@ -316,36 +567,12 @@ snic_tbl_lookup(const struct snic_switch *sw, const struct nf_flow_key *keys,
 {
 	const struct snic_tbl_set *s =
 		__atomic_load_n(&sw->tbls, __ATOMIC_ACQUIRE);
-	struct snic_ckey mk[SNIC_BURST];
-	const void *kp[SNIC_BURST];
-	hash_sig_t sig[SNIC_BURST];
-	void *data[SNIC_BURST];
 	uint32_t idx[SNIC_BURST], todo = n;
 
 	for (uint32_t i = 0; i < n; i++) {
 		rules[i] = NULL;
 		idx[i] = i;
 	}
-	for (uint32_t ti = 0; s != NULL && ti < s->n && todo > 0; ti++) {
-		const struct snic_tbl *t = s->t[ti];
-		const struct rte_hash *h = __atomic_load_n(&t->h,
-							   __ATOMIC_ACQUIRE);
-		uint64_t hits = 0;
-		uint32_t left = 0;
-
-		for (uint32_t j = 0; j < todo; j++) {
-			sig[j] = snic_tbl_compact_hash(t, &keys[idx[j]],
-							&mk[j]);
-			kp[j] = &mk[j];
-		}
-		rte_hash_lookup_with_hash_bulk_data(h, kp, sig, todo, &hits,
-						    data);
-		for (uint32_t j = 0; j < todo; j++) {
-			if (hits & (1ull << j))
-				rules[idx[j]] = data[j];
-			else
-				idx[left++] = idx[j];
-		}
-		todo = left;
-	}
+	for (uint32_t ti = 0; s != NULL && ti < s->n && todo > 0; ti++)
+		snic_tbl_lookup_one(s->t[ti], keys, idx, &todo, rules);
 }

@@ -122,7 +122,7 @@ snic_tun_publish(struct snic_switch *sw)
 	}
 	__atomic_store_n(&sw->tun, ns, __ATOMIC_RELEASE);
 	if (old != NULL)
-		snic_defer_free(sw, old, NULL, -1);
+		snic_defer_free(sw, old);
 	return 0;
 }
 
