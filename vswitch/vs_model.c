@@ -48,6 +48,9 @@ vs_switch_create(const char *nic, struct rte_mempool *pool)
 		.key_len = sizeof(struct vs_flow_key),
 		.hash_func = rte_jhash,
 		.socket_id = SOCKET_ID_ANY,
+		/* Without the extendable table a full bucket refuses a key
+		 * long before VS_MAX_FLOWS (bench_nf_newflow: 14 of 4096). */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct vs_switch *vs;
 	char name[RTE_HASH_NAMESIZE];
@@ -74,8 +77,10 @@ vs_switch_create(const char *nic, struct rte_mempool *pool)
 	vs->flow_hash = rte_hash_create(&hp);
 	vs->flows = rte_zmalloc("vs_flows", sizeof(*vs->flows) * VS_MAX_FLOWS,
 				0);
+	/* Exact size: every flow of a full table can be queued at once. */
 	vs->offload_q = rte_ring_create(name, VS_MAX_FLOWS, SOCKET_ID_ANY,
-					RING_F_SP_ENQ | RING_F_SC_DEQ);
+					RING_F_SP_ENQ | RING_F_SC_DEQ |
+					RING_F_EXACT_SZ);
 	if (vs->flow_hash == NULL || vs->flows == NULL ||
 	    vs->offload_q == NULL || vs_sg_init(vs) != 0) {
 		int e = rte_errno != 0 ? rte_errno : ENOMEM;
