@@ -309,6 +309,23 @@ def tcp(src, dst_vm, dst_ip, nbytes, port):
     return int(n), peer
 
 
+def same_node_l2(a):
+    ok, _ = ping("a3", "10.1.0.60")
+    check(ok, "L2 same node: a3 -> a4 ping (network red)")
+    up = a.j("stats")["rx_upcalls"]
+    n, peer = tcp("a3", "a4", "10.1.0.60", 100 << 20, 7040)
+    up2 = a.j("stats")["rx_upcalls"]
+    tf = [f for f in a.flows("l2", 6)
+          if f["match"]["ip_dst"] in ("10.1.0.50", "10.1.0.60")]
+    nic = sum(f["counters"]["nic_packets"] for f in tf)
+    sw = sum(f["counters"]["sw_packets"] for f in tf)
+    check(n == 100 << 20 and peer == "10.1.0.50" and len(tf) == 2 and
+          all(f["where"] == "nic" for f in tf) and up2 - up < 200,
+          f"L2 same node: TCP {n} bytes a3 -> a4; both §7.2 flows in the "
+          f"NIC: {nic} packets there, {sw} in software, slow path saw "
+          f"{up2 - up}")
+
+
 def same_node_l3(a):
     ok, out = ping("a1", "10.2.0.1")
     check(ok and ttl_of(out) == 63, f"L3 same node: a1 -> a2 ping, reply "
@@ -404,6 +421,12 @@ def cross_node(a, b):
           "ingress rules in the NICs")
     n, peer = tcp("a1", "b1", "10.1.0.2", 20 << 20, 7007)
     check(n == 20 << 20, f"L2 cross node: TCP {n} bytes a1 -> b1")
+    n, peer = tcp("a1", "b2", "10.2.0.2", 20 << 20, 7041)
+    fa = [f for f in a.flows("l3-encap", 6) if f["where"] == "nic"]
+    check(n == 20 << 20 and peer == "10.1.0.1" and len(fa) == 1 and
+          fa[0]["counters"]["nic_packets"] > 1000,
+          f"L3 cross node: TCP {n} bytes a1 -> b2, §7.5 egress rule in the "
+          f"NIC ({fa[0]['counters']['nic_packets'] if fa else 0} packets)")
 
 
 def tagged_send(dst_mac, vid, src_ip, dst_ip, port, n=300):
@@ -629,6 +652,7 @@ def main():
         ds.append(b)
         model(a)
         model(b)
+        same_node_l2(a)
         same_node_l3(a)
         fip(a)
         cross_node(a, b)
