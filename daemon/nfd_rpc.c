@@ -17,9 +17,12 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_flow.h>
 #include <rte_log.h>
 
 #include "nfd.h"
@@ -157,6 +160,40 @@ m_flow_dump(void *ctx, json_t *params, json_t **result, char *err,
 	return rc;
 }
 
+/* V-8's raw view: each port's rules as the NIC itself shows them
+ * (rte_flow_dev_dump, whatever the PMD), keyed by port name. */
+static int
+m_nic_dump(void *ctx, json_t *params, json_t **result, char *err,
+	   size_t errlen)
+{
+	struct nfd *d = ctx;
+	int rc = no_params(params, err, errlen);
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint16_t pid;
+
+	if (rc != 0)
+		return rc;
+	*result = json_object();
+	pthread_mutex_lock(&d->vs->flow_mtx);
+	RTE_ETH_FOREACH_DEV(pid) {
+		struct rte_flow_error ferr;
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		if (f == NULL)
+			continue;
+		rc = rte_flow_dev_dump(pid, NULL, f, &ferr);
+		fclose(f);
+		if (rc == 0 && len > 0 &&
+		    rte_eth_dev_get_name_by_port(pid, name) == 0)
+			json_object_set_new(*result, name, json_string(buf));
+		free(buf);
+	}
+	pthread_mutex_unlock(&d->vs->flow_mtx);
+	return 0;
+}
+
 static int
 m_stats_get(void *ctx, json_t *params, json_t **result, char *err,
 	    size_t errlen)
@@ -205,6 +242,7 @@ static const struct nf_rpc_method nfd_methods[] = {
 	KIND_ROWS(sg_drop),
 	KIND_ROWS(sg_port),
 	{"flow_dump", m_flow_dump},
+	{"nic_dump", m_nic_dump},
 	{"stats_get", m_stats_get},
 	{NULL, NULL},
 };

@@ -67,6 +67,9 @@ CALLS = [
      "net_vhost1   vhost-client net_snic0_rep_2              down  "
      "/run/vm2.sock\n"
      "net_tap0     tap          net_snic0_rep_3              up    ctr1\n"),
+    (["dump-nic"], "nic_dump", {},
+     {"result": {"net_snic0": "port 3 (net_snic0): 0 rules\n"}}, 0,
+     "== net_snic0\nport 3 (net_snic0): 0 rules\n"),
     (["dump-flows"], "flow_dump", {},
      {"result": [{"id": 3, "match": {"in_port": 4, "eth_src": "a",
                   "eth_dst": "b", "eth_type": "0x0800", "vlan_tci": 0,

@@ -245,6 +245,11 @@ def dump(d, label):
     check(rc == 0 and "where=nic" in out and "nic_packets=" in out,
           f"{label}: nicflowctl dump-flows shows the NIC flow")
     print(out, end="")
+    # V-8's raw view: the NIC's own dump of its rules.
+    rc, out, _ = d.ctl("dump-nic")
+    check(rc == 0 and "exact" in out and f"ip_dst={VMS[1][2]}" in out,
+          f"{label}: nicflowctl dump-nic shows the NIC's own rule table")
+    print(out, end="")
 
 
 def main():

@@ -61,6 +61,7 @@ static const char usage_text[] =
 	"  sg|sg-rule|sg-drop del NAME, sg-port del PORT\n"
 	"  sg|sg-rule|sg-drop|sg-port list\n"
 	"  dump-flows\n"
+	"  dump-nic\n"
 	"  stats\n"
 	"  help\n"
 	"Options: -s, --socket PATH  nicflowd's socket ($" SOCK_ENV ", else "
@@ -256,6 +257,17 @@ print_flows(json_t *r)
 	}
 }
 
+/* Each port's rules as the NIC shows them (rte_flow_dev_dump). */
+static void
+print_nic(json_t *r)
+{
+	const char *port;
+	json_t *text;
+
+	json_object_foreach(r, port, text)
+		printf("== %s\n%s", port, json_string_value(text));
+}
+
 static void
 print_json(json_t *r)
 {
@@ -328,6 +340,7 @@ static const struct command {
 	{"acl", "list", "acl_list", NULL, {{NULL, 0, 0}}, print_objs},
 	{"vport", "list", "vport_list", NULL, {{NULL, 0, 0}}, print_vports},
 	{"dump-flows", NULL, "flow_dump", NULL, {{NULL, 0, 0}}, print_flows},
+	{"dump-nic", NULL, "nic_dump", NULL, {{NULL, 0, 0}}, print_nic},
 	{"stats", NULL, "stats_get", NULL, {{NULL, 0, 0}}, print_json},
 	{"sg", "add", "sg_add", "name", {{"stateful", true, true}}, NULL},
 	{"sg", "del", "sg_del", "name", {{NULL, 0, 0}}, NULL},
