@@ -204,7 +204,7 @@ nfb_model(struct nfb *b)
 			"192.168.0.2"));
 		/* What an ARP reply from 192.168.0.2 on the uplink teaches. */
 		rte_spinlock_lock(&vs->lock);
-		vs_neigh_learn(vs, RTE_BE32(RTE_IPV4(192, 168, 0, 2)), &rmac);
+		vs_neigh_learn(vs, 0, RTE_BE32(RTE_IPV4(192, 168, 0, 2)), &rmac);
 		rte_spinlock_unlock(&vs->lock);
 		b->out_idx = 0;
 		break;

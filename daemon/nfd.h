@@ -24,6 +24,7 @@
  * file, fsync, rename) after every successful change and read at start:
  *
  *   {"nic": {"name": "net_snic0", "underlay": ["net_null0,no-rx=1", ...],
+ *            "extra": ["net_snic1,uplink=net_af_packet5", ...],
  *            "devargs": "uplink=net_null0,vf=..."},
  *    "idle_timeout": 10, "networks": [...], "ports": [...],
  *    "ct": {"tcp_timeout_s": 7440, "tcp_fin_timeout_s": 30,
@@ -58,6 +59,7 @@
 
 #define NFD_SOCK_DEFAULT "/run/nicflow/nicflowd.sock"
 #define NFD_MAX_UNDERLAY 16
+#define NFD_MAX_EXTRA_NICS 3
 #define NFD_MAX_VPORTS 16
 /** vdpa-max-queues limit: net_snic configures one rx and one tx queue on
  * each VF's underlying port (docs/snic.md), so a guest that enabled a
@@ -87,11 +89,16 @@ struct nfd_opts {
 	char devargs[1024];     /**< snic devargs after the name */
 	char underlay[NFD_MAX_UNDERLAY][256]; /**< vdevs created first */
 	int nb_underlay;
+	/** More NICs (V-9: an uplink each, a switch domain each), as
+	 * "<snic name>,<devargs>"; created after the first. */
+	char extra_nics[NFD_MAX_EXTRA_NICS][1024];
+	int nb_extra_nics;
 	struct nfd_vport vports[NFD_MAX_VPORTS]; /**< VFs after devargs' */
 	int nb_vports;
 	unsigned int idle_timeout;
 	unsigned int tcp_timeout;  /**< 0: idle_timeout */
 	unsigned int udp_timeout;  /**< 0: idle_timeout */
+	unsigned int neigh_refresh; /**< 0: VS_NEIGH_REFRESH_S */
 	bool no_offload;        /**< software only (benchmarks, debugging) */
 	json_t *model;          /**< the file's networks/ports, or NULL */
 	/** Connection tracking of stateful security groups (lib/ct): TCP

@@ -74,6 +74,23 @@ opt_underlay(struct nfd_opts *o, const char *a, char *err, size_t errlen)
 }
 
 static int
+opt_extra_nic(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	if (o->nb_extra_nics == NFD_MAX_EXTRA_NICS) {
+		snprintf(err, errlen, "--extra-nic: at most %d",
+			 NFD_MAX_EXTRA_NICS);
+		return -EINVAL;
+	}
+	if (strncmp(a, "net_snic", 8) != 0 || strchr(a, ',') == NULL) {
+		snprintf(err, errlen, "--extra-nic: '%s' is not "
+			 "net_snic<N>,<devargs>", a);
+		return -EINVAL;
+	}
+	return opt_str(o->extra_nics[o->nb_extra_nics++],
+		       sizeof(o->extra_nics[0]), "extra-nic", a, err, errlen);
+}
+
+static int
 opt_vport(struct nfd_opts *o, const char *a, char *err, size_t errlen)
 {
 	if (o->nb_vports == NFD_MAX_VPORTS) {
@@ -115,6 +132,13 @@ static int
 opt_udp(struct nfd_opts *o, const char *a, char *err, size_t errlen)
 {
 	return timeout_parse("udp-timeout", a, &o->udp_timeout, err, errlen);
+}
+
+static int
+opt_neigh(struct nfd_opts *o, const char *a, char *err, size_t errlen)
+{
+	return timeout_parse("neigh-refresh", a, &o->neigh_refresh, err,
+			     errlen);
 }
 
 static int
@@ -171,10 +195,12 @@ static const struct {
 	{{"nic", required_argument, NULL, 0}, opt_nic},
 	{{"devargs", required_argument, NULL, 0}, opt_devargs},
 	{{"underlay", required_argument, NULL, 0}, opt_underlay},
+	{{"extra-nic", required_argument, NULL, 0}, opt_extra_nic},
 	{{"idle-timeout", required_argument, NULL, 0}, opt_idle},
 	{{"tcp-timeout", required_argument, NULL, 0}, opt_tcp},
 	{{"udp-timeout", required_argument, NULL, 0}, opt_udp},
 	{{"no-offload", no_argument, NULL, 0}, opt_no_offload},
+	{{"neigh-refresh", required_argument, NULL, 0}, opt_neigh},
 	{{"vport", required_argument, NULL, 0}, opt_vport},
 	{{"ct-tcp-timeout", required_argument, NULL, 0}, opt_ct_tcp},
 	{{"ct-fin-timeout", required_argument, NULL, 0}, opt_ct_fin},
@@ -232,6 +258,17 @@ config_nic(struct nfd_opts *o, json_t *nic, char *err, size_t errlen)
 		strlcpy(o->nic, json_string_value(v), sizeof(o->nic));
 	if (json_is_string(v = json_object_get(nic, "devargs")))
 		strlcpy(o->devargs, json_string_value(v), sizeof(o->devargs));
+	json_array_foreach(json_object_get(nic, "extra"), i, v) {
+		if (!json_is_string(v) || i >= NFD_MAX_EXTRA_NICS) {
+			snprintf(err, errlen, "nic.extra[%zu]: must be a "
+				 "\"net_snic<N>,<devargs>\" string (at most %d)",
+				 i, NFD_MAX_EXTRA_NICS);
+			return -EINVAL;
+		}
+		strlcpy(o->extra_nics[i], json_string_value(v),
+			sizeof(o->extra_nics[0]));
+		o->nb_extra_nics = (int)i + 1;
+	}
 	json_array_foreach(json_object_get(nic, "underlay"), i, v) {
 		if (!json_is_string(v) || i >= NFD_MAX_UNDERLAY) {
 			snprintf(err, errlen, "nic.underlay[%zu]: must be a "
@@ -272,6 +309,7 @@ static const struct {
 	{"idle_timeout", offsetof(struct nfd_opts, idle_timeout)},
 	{"tcp_timeout", offsetof(struct nfd_opts, tcp_timeout)},
 	{"udp_timeout", offsetof(struct nfd_opts, udp_timeout)},
+	{"neigh_refresh", offsetof(struct nfd_opts, neigh_refresh)},
 };
 
 int
@@ -337,11 +375,14 @@ int
 nfd_config_save(const struct nfd_opts *o, struct vs_switch *vs)
 {
 	char tmp[sizeof(o->config) + 8];
-	json_t *root, *ul, *vp;
+	json_t *root, *ul, *vp, *ex;
 	int fd, rc = 0;
 
 	if (o->config[0] == '\0')
 		return 0;
+	ex = json_array();
+	for (int i = 0; i < o->nb_extra_nics; i++)
+		json_array_append_new(ex, json_string(o->extra_nics[i]));
 	ul = json_array();
 	for (int i = 0; i < o->nb_underlay; i++)
 		json_array_append_new(ul, json_string(o->underlay[i]));
@@ -349,9 +390,9 @@ nfd_config_save(const struct nfd_opts *o, struct vs_switch *vs)
 	for (int i = 0; i < o->nb_vports; i++)
 		json_array_append_new(vp, nfd_vport_to_json(&o->vports[i]));
 	root = vs_model_to_json(vs);
-	json_object_set_new(root, "nic", json_pack("{s:s, s:s, s:o, s:o}",
+	json_object_set_new(root, "nic", json_pack("{s:s, s:s, s:o, s:o, s:o}",
 		"name", o->nic, "devargs", o->devargs, "underlay", ul,
-		"vports", vp));
+		"vports", vp, "extra", ex));
 	json_object_set_new(root, "idle_timeout",
 			    json_integer(vs->idle_timeout));
 	if (vs->tcp_timeout != 0)
@@ -360,6 +401,8 @@ nfd_config_save(const struct nfd_opts *o, struct vs_switch *vs)
 	if (vs->udp_timeout != 0)
 		json_object_set_new(root, "udp_timeout",
 				    json_integer(vs->udp_timeout));
+	json_object_set_new(root, "neigh_refresh",
+			    json_integer(vs->neigh_refresh_s));
 	json_object_set_new(root, "ct", json_pack("{s:i, s:i, s:i}",
 		ct_keys[0], vs->sg->tcp_timeout_s, ct_keys[1],
 		vs->sg->fin_timeout_s, ct_keys[2], vs->sg->udp_timeout_s));

@@ -143,6 +143,7 @@ KIND_METHODS(vtep)
 KIND_METHODS(mirror)
 KIND_METHODS(counter)
 KIND_METHODS(acl)
+KIND_METHODS(route)
 KIND_METHODS(sg)
 KIND_METHODS(sg_rule)
 KIND_METHODS(sg_drop)
@@ -194,6 +195,20 @@ m_nic_dump(void *ctx, json_t *params, json_t **result, char *err,
 	return 0;
 }
 
+/* The underlay neighbours (V-9): which next hops are resolved, by ARP on
+ * which uplink. */
+static int
+m_neigh_list(void *ctx, json_t *params, json_t **result, char *err,
+	     size_t errlen)
+{
+	struct nfd *d = ctx;
+	int rc = no_params(params, err, errlen);
+
+	if (rc == 0)
+		*result = vs_neigh_to_json(d->vs);
+	return rc;
+}
+
 static int
 m_stats_get(void *ctx, json_t *params, json_t **result, char *err,
 	    size_t errlen)
@@ -236,6 +251,8 @@ static const struct nf_rpc_method nfd_methods[] = {
 	KIND_ROWS(mirror),
 	KIND_ROWS(counter),
 	KIND_ROWS(acl),
+	KIND_ROWS(route),
+	{"neigh_list", m_neigh_list},
 	{"vport_list", m_vport_list},
 	KIND_ROWS(sg),
 	KIND_ROWS(sg_rule),

@@ -8,6 +8,7 @@
  *
  *   nicflowd [EAL args] -- [--config FILE] [--socket PATH] [--nic NAME]
  *            [--devargs ARGS] [--underlay VDEV]... [--vport SPEC]...
+ *            [--extra-nic NAME,DEVARGS]... [--neigh-refresh S]
  *            [--idle-timeout S] [--tcp-timeout S] [--udp-timeout S]
  *            [--no-offload] [--ct-tcp-timeout S] [--ct-fin-timeout S]
  *            [--ct-udp-timeout S]
@@ -42,7 +43,7 @@
 #define NFD_DESC 512
 /* The user's EAL args, one --vdev per underlay and vport, the snic's. */
 #define NFD_EAL_MAX (64 + NFD_MAX_UNDERLAY + NFD_MAX_VPORTS)
-#define NFD_VDEVS (NFD_MAX_UNDERLAY + NFD_MAX_VPORTS + 1)
+#define NFD_VDEVS (NFD_MAX_UNDERLAY + NFD_MAX_VPORTS + 1 + NFD_MAX_EXTRA_NICS)
 #define NFD_VDEV_LEN 1400
 
 static volatile bool nfd_quit;
@@ -86,6 +87,10 @@ opts_build(int argc, char **argv, struct nfd_opts *o)
 		memcpy(o->underlay, cli.underlay, sizeof(o->underlay));
 		o->nb_underlay = cli.nb_underlay;
 	}
+	if (cli.nb_extra_nics > 0) {
+		memcpy(o->extra_nics, cli.extra_nics, sizeof(o->extra_nics));
+		o->nb_extra_nics = cli.nb_extra_nics;
+	}
 	if (cli.nb_vports > 0) {
 		memcpy(o->vports, cli.vports, sizeof(o->vports));
 		o->nb_vports = cli.nb_vports;
@@ -94,6 +99,8 @@ opts_build(int argc, char **argv, struct nfd_opts *o)
 		o->idle_timeout = cli.idle_timeout;
 	if (cli.tcp_timeout != 0)
 		o->tcp_timeout = cli.tcp_timeout;
+	if (cli.neigh_refresh != 0)
+		o->neigh_refresh = cli.neigh_refresh;
 	if (cli.udp_timeout != 0)
 		o->udp_timeout = cli.udp_timeout;
 	o->no_offload = cli.no_offload;
@@ -153,6 +160,11 @@ eal_argv(const struct nfd_opts *o, int n_user, char **user, char **out,
 			return -ENAMETOOLONG;
 	}
 	out[n++] = snic;
+	b++;
+	for (int i = 0; i < o->nb_extra_nics; i++) {
+		snprintf(bufs[b], NFD_VDEV_LEN, "--vdev=%s", o->extra_nics[i]);
+		out[n++] = bufs[b++];
+	}
 	out[n] = NULL;
 	return n;
 }
@@ -248,7 +260,21 @@ nfd_setup(struct nfd *d, struct rte_mempool *pool)
 		    rte_strerror(rte_errno));
 		return -rte_errno;
 	}
+	for (int i = 0; i < d->opts.nb_extra_nics; i++) {
+		char name[VS_NAME_MAX];
+
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)strcspn(d->opts.extra_nics[i], ","),
+			 d->opts.extra_nics[i]);
+		rc = vs_uplink_add(d->vs, name);
+		if (rc != 0) {
+			LOG(ERR, "extra NIC %s: %s", name, strerror(-rc));
+			return rc;
+		}
+	}
 	d->vs->idle_timeout = d->opts.idle_timeout;
+	if (d->opts.neigh_refresh != 0)
+		d->vs->neigh_refresh_s = d->opts.neigh_refresh;
 	d->vs->tcp_timeout = d->opts.tcp_timeout;
 	d->vs->udp_timeout = d->opts.udp_timeout;
 	d->vs->no_offload = d->opts.no_offload;

@@ -26,7 +26,11 @@
  *              underlay IPv4 address) behind which it lives.
  *   - fip:     a floating IP of a port, in an external network of the
  *              port's router (1:1 NAT, §7.4/§7.5 SET_IPV4_SRC/DST).
- *   - vtep:    this node's underlay IPv4 address on the NIC's uplink.
+ *   - vtep:    this node's underlay IPv4 address (on every uplink).
+ *   - route:   an underlay route (V-9): a prefix, the uplink (a NIC's name)
+ *              it leaves by and an optional next hop ("via"); longest
+ *              prefix match (rte_lpm). Without any route, every VTEP is on
+ *              the first NIC's uplink segment.
  *   - counter: a shared COUNT (an indirect action handle, §7.8), used by
  *              ACL rules as "indirect <id>".
  *   - acl:     a NIC ACL rule (§7.8, V-6: colouring with SET_TAG on
@@ -95,6 +99,10 @@
 #define VS_MAX_FIPS 64
 #define VS_MAX_NEIGH 64
 #define VS_MAX_MIRRORS 16
+#define VS_MAX_UPLINKS 4     /**< uplinks = NICs (one switch domain each) */
+#define VS_MAX_ROUTES 64
+#define VS_NEIGH_REFRESH_S 30 /**< re-ARP a resolved neighbour this often */
+#define VS_NEIGH_PROBES 3    /**< unanswered re-ARPs before it is lost */
 #define VS_MAX_COUNTERS 32   /**< spec §7.8: 32 ACTION_HANDLEs */
 #define VS_MAX_ACLS 64
 #define VS_ACL_RULE_MAX 512  /**< testpmd-syntax text of an ACL rule */
@@ -119,6 +127,9 @@ enum vs_drop {
 	VS_DROP_NO_VTEP,    /**< to a remote port, but no local VTEP set */
 	VS_DROP_TTL,        /**< TTL expired (ICMP time exceeded sent) */
 	VS_DROP_EXEC,       /**< actions could not apply (chained, no room) */
+	VS_DROP_UL_ROUTE,   /**< no underlay route to the remote VTEP */
+	VS_DROP_TOO_BIG,    /**< over the uplink MTU once encapsulated (ICMP
+			     * "fragmentation needed" sent when DF) */
 	VS_DROP_SG_DENY,    /**< security group: no rule allows it */
 	VS_DROP_SG_INVALID, /**< security group: CT says not of a connection */
 	VS_DROP_SG_RULE,    /**< security group: a DROP flow (software part) */
@@ -224,9 +235,28 @@ struct vs_acl {
 struct vs_neigh {
 	bool used;
 	bool resolved;
+	int uplink;                  /**< index in vs->uplinks */
 	uint32_t ip;
 	struct rte_ether_addr mac;
 	uint64_t last_req;           /**< TSC of the last ARP request sent */
+	uint64_t confirmed;          /**< TSC of the last reply */
+	unsigned int probes;         /**< re-ARPs unanswered since */
+};
+
+/** A NIC's uplink (the snic's own port; the first is vs->nic). */
+struct vs_uplink {
+	bool used;
+	char nic[VS_NAME_MAX];
+	uint16_t port_id;
+	struct rte_ether_addr mac;
+};
+
+struct vs_route {
+	bool used;
+	uint32_t prefix;             /**< network order */
+	uint8_t plen;
+	int uplink;
+	uint32_t via;                /**< next hop, 0 = on-link */
 };
 
 /**
@@ -269,6 +299,8 @@ enum vs_tpl {
 
 #define VS_A_SNAT 0x01 /**< SET_IPV4_SRC nat_ip (FIP, forward flow) */
 #define VS_A_DNAT 0x02 /**< SET_IPV4_DST nat_ip (FIP, reverse flow) */
+#define VS_A_UNRESOLVED 0x10 /**< encap whose next hop's MAC is unknown:
+			       * a software flow that waits for ARP (V-9) */
 
 /** What the slow path decided for a flow (vs_xlate): comparable with
  * memcmp (zero-filled before use). */
@@ -326,8 +358,14 @@ struct vs_switch {
 	rte_spinlock_t lock;
 	pthread_mutex_t flow_mtx;
 	char nic[VS_NAME_MAX];       /**< the snic's ethdev name (= uplink) */
-	uint16_t uplink;             /**< its port id */
+	uint16_t uplink;             /**< its port id (uplinks[0]) */
 	struct rte_ether_addr uplink_mac;
+	struct vs_uplink uplinks[VS_MAX_UPLINKS];
+	struct vs_route routes[VS_MAX_ROUTES];
+	unsigned int nb_routes;
+	struct rte_lpm *lpm;         /**< prefix → index in routes */
+	unsigned int neigh_refresh_s;
+	uint16_t domain[RTE_MAX_ETHPORTS]; /**< switch domain + 1, 0 unknown */
 	unsigned int idle_timeout;   /**< seconds: other protocols */
 	unsigned int tcp_timeout;    /**< seconds, 0 = idle_timeout */
 	unsigned int udp_timeout;    /**< seconds, 0 = idle_timeout */
@@ -410,11 +448,38 @@ int vs_router_by_vni(const struct vs_switch *vs, uint32_t vni);
 int vs_net_by_subnet(const struct vs_switch *vs, int r, uint32_t ip);
 int vs_fip_by_ip(const struct vs_switch *vs, uint32_t ip);
 int vs_fip_by_port(const struct vs_switch *vs, int port);
-/** The neighbour entry of ip, created unresolved if new; -1 when full. */
-int vs_neigh_get(struct vs_switch *vs, uint32_t ip);
-/** Learn ip → mac from the wire; bumps gen when it changes. */
-void vs_neigh_learn(struct vs_switch *vs, uint32_t ip,
+/* ---- the underlay (vs_underlay.c): uplinks, routes, neighbours */
+
+struct rte_lpm;
+
+/** Set up uplinks[0] (the NIC named nic) and the route table. */
+int vs_underlay_init(struct vs_switch *vs, const char *nic);
+void vs_underlay_fini(struct vs_switch *vs);
+/** Add another NIC's uplink (its snic ethdev name), before the model is
+ * loaded. -ENODEV, -EEXIST, -ENOSPC. */
+int vs_uplink_add(struct vs_switch *vs, const char *nic);
+/** The uplink whose port is port_id, or -1. */
+int vs_uplink_by_port(const struct vs_switch *vs, uint16_t port_id);
+/** The neighbour entry of (uplink, ip), created unresolved if new; -1
+ * when full. */
+int vs_neigh_get(struct vs_switch *vs, int uplink, uint32_t ip);
+/** Learn ip → mac heard on uplink; bumps gen when it changes. */
+void vs_neigh_learn(struct vs_switch *vs, int uplink, uint32_t ip,
 		    const struct rte_ether_addr *mac);
+/**
+ * Where an underlay packet to dst goes: *uplink and the next hop *nh (the
+ * route's via, or dst on-link) and, when resolved, the neighbour index
+ * *n. @return 0 (resolved), -EAGAIN (next hop's MAC unknown: an entry
+ * exists, ARP will ask), -ENETUNREACH (no route). Lock held.
+ */
+int vs_underlay_resolve(struct vs_switch *vs, uint32_t dst, int *uplink,
+			uint32_t *nh, int *n);
+/** Create the neighbour entry dst's next hop needs (ARP asks for it). */
+void vs_underlay_prime(struct vs_switch *vs, uint32_t dst);
+/** The neighbour table as JSON: [{uplink, ip, mac, state}]. */
+json_t *vs_neigh_to_json(struct vs_switch *vs);
+/** The switch domain of a port (+1; 0 when unknown). Lock held. */
+uint16_t vs_port_domain(struct vs_switch *vs, uint16_t port_id);
 
 /** The VID a key's frame carries (0: untagged). */
 static inline uint16_t
@@ -445,7 +510,8 @@ struct vs_xlate_out {
 	struct vs_acts acts;
 	int net;                /**< VS_V_FLOOD: the network */
 	enum vs_drop drop;      /**< VS_V_DROP */
-	uint32_t neigh_ip;      /**< VS_V_NEIGH */
+	uint32_t neigh_ip;      /**< VS_V_NEIGH: the next hop */
+	int neigh_uplink;       /**< VS_V_NEIGH: on this uplink */
 };
 
 /** Set a's mirror fields for a packet from port slot in_slot (-1: the
@@ -485,11 +551,13 @@ struct rte_mbuf *vs_exec_arp_request(struct rte_mempool *mp, uint32_t sip,
 				     uint32_t tip);
 /** Turn the ICMP echo request m (IPv4 at l3) into its reply in place. */
 void vs_exec_echo_reply(struct rte_mbuf *m, uint16_t l3, uint16_t l4);
-/** A new ICMP time exceeded for m (IPv4 at l3) from src/smac, or NULL. */
-struct rte_mbuf *vs_exec_time_exceeded(struct rte_mempool *mp,
-				       const struct rte_mbuf *m, uint16_t l3,
-				       uint32_t src,
-				       const struct rte_ether_addr *smac);
+/** A new ICMP error about m (IPv4 at l3) from src/smac, or NULL: time
+ * exceeded (11/0), or fragmentation needed (3/4) with the next-hop mtu. */
+struct rte_mbuf *vs_exec_icmp_error(struct rte_mempool *mp,
+				    const struct rte_mbuf *m, uint16_t l3,
+				    uint8_t type, uint8_t code, uint16_t mtu,
+				    uint32_t src,
+				    const struct rte_ether_addr *smac);
 
 /* ---- rules (vs_rule.c) */
 

@@ -103,30 +103,34 @@ flow_key_make(const struct nf_flow_key *k, uint16_t in_port,
 
 /* ---------------------------------------------------- underlay ARP */
 
-/* Ask the underlay for ip's MAC, at most once a second per neighbour. */
-static void
-neigh_request(struct vs_switch *vs, struct vs_burst *b, uint32_t ip)
+/* Ask uplink u's segment for ip's MAC, at most once a second per
+ * neighbour. @return true when a request went out. */
+static bool
+neigh_request(struct vs_switch *vs, struct vs_burst *b, int u, uint32_t ip)
 {
-	int n = vs_neigh_get(vs, ip);
+	int n = vs_neigh_get(vs, u, ip);
+	const struct vs_uplink *ul = &vs->uplinks[u];
 	struct rte_mbuf *req;
 
 	if (n < 0 || vs->vtep == 0 ||
 	    b->now - vs->neigh[n].last_req < rte_get_timer_hz())
-		return;
+		return false;
 	vs->neigh[n].last_req = b->now;
-	req = vs_exec_arp_request(vs->pool, vs->vtep, &vs->uplink_mac, ip);
+	req = vs_exec_arp_request(vs->pool, vs->vtep, &ul->mac, ip);
 	if (req == NULL) {
 		vs->stats.drops[VS_DROP_NO_MBUF]++;
-		return;
+		return false;
 	}
 	vs->stats.arp_requests++;
-	txq_put(vs, b, vs->uplink, req);
+	txq_put(vs, b, ul->port_id, req);
+	return true;
 }
 
-/* ARP on the uplink: learn the underlay neighbours we asked for, answer
+/* ARP on uplink u: learn the underlay neighbours we asked for, answer
  * for our VTEP address. */
 static void
-uplink_arp(struct vs_switch *vs, struct vs_burst *b, struct rte_mbuf *m)
+uplink_arp(struct vs_switch *vs, struct vs_burst *b, int u,
+	   struct rte_mbuf *m)
 {
 	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m,
 		struct rte_arp_hdr *, sizeof(struct rte_ether_hdr));
@@ -135,14 +139,14 @@ uplink_arp(struct vs_switch *vs, struct vs_burst *b, struct rte_mbuf *m)
 		drop(vs, m, VS_DROP_PARSE);
 		return;
 	}
-	vs_neigh_learn(vs, arp->arp_data.arp_sip, &arp->arp_data.arp_sha);
+	vs_neigh_learn(vs, u, arp->arp_data.arp_sip, &arp->arp_data.arp_sha);
 	if (vs->vtep != 0 &&
 	    arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) &&
 	    arp->arp_data.arp_tip == vs->vtep) {
 		vs_exec_arp_reply(m, sizeof(struct rte_ether_hdr),
-				  &vs->uplink_mac);
+				  &vs->uplinks[u].mac);
 		vs->stats.arp_replies++;
-		txq_put(vs, b, vs->uplink, m);
+		txq_put(vs, b, vs->uplinks[u].port_id, m);
 		return;
 	}
 	rte_pktmbuf_free(m);
@@ -207,7 +211,7 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 
 	if (in_slot >= 0 && vs_mirror_acts(vs, in_slot, -1, &ma))
 		mirror_copy(vs, b, p->m, &p->k, &ma);
-	if (p->fk.in_port == vs->uplink)
+	if (vs_uplink_by_port(vs, p->fk.in_port) >= 0)
 		rte_pktmbuf_adj(p->m, p->lay.l2); /* deliver the inner frame */
 	for (int i = 0; i < VS_MAX_PORTS; i++)
 		if (vs->ports[i].used && vs->ports[i].net == net &&
@@ -229,12 +233,15 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 	vs->stats.fwd_flood++;
 	for (int i = 0; i < nv; i++) {
 		struct vs_xlate_out x = {0};
-		int n = vs_neigh_get(vs, vteps[i]);
 		struct rte_mbuf *c;
+		uint32_t nh;
+		int u, n, rc = vs_underlay_resolve(vs, vteps[i], &u, &nh, &n);
 
-		if (n < 0 || !vs->neigh[n].resolved) {
-			neigh_request(vs, b, vteps[i]);
-			vs->stats.drops[VS_DROP_NEIGH]++;
+		if (rc == -EAGAIN)
+			neigh_request(vs, b, u, nh);
+		if (rc != 0) {
+			vs->stats.drops[rc == -EAGAIN ? VS_DROP_NEIGH :
+					VS_DROP_UL_ROUTE]++;
 			continue;
 		}
 		c = rte_pktmbuf_copy(p->m, vs->pool, 0, UINT32_MAX);
@@ -243,7 +250,7 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 			continue;
 		}
 		x.acts.vni = vs->nets[net].vni;
-		x.acts.o_src = vs->uplink_mac;
+		x.acts.o_src = vs->uplinks[u].mac;
 		x.acts.o_dst = vs->neigh[n].mac;
 		x.acts.o_sip = vs->vtep;
 		x.acts.o_dip = vteps[i];
@@ -253,7 +260,7 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 			continue;
 		}
 		vs->stats.flood_copies++;
-		txq_put(vs, b, vs->uplink, c);
+		txq_put(vs, b, vs->uplinks[u].port_id, c);
 	}
 	for (int i = 0; i < nd - 1; i++) {
 		struct rte_mbuf *c = rte_pktmbuf_copy(p->m, vs->pool, 0,
@@ -342,7 +349,7 @@ ttl_expired(struct vs_switch *vs, struct vs_burst *b, int slot,
 	struct rte_mbuf *r = NULL;
 
 	if (slot >= 0 && vs->nets[vs->ports[slot].net].router >= 0)
-		r = vs_exec_time_exceeded(vs->pool, p->m, p->lay.l3,
+		r = vs_exec_icmp_error(vs->pool, p->m, p->lay.l3, 11, 0, 0,
 			vs->nets[vs->ports[slot].net].gateway, &a->mac_src);
 	if (r != NULL && vs_exec_vlan(r, vs->ports[slot].vlan) != 0) {
 		rte_pktmbuf_free(r);
@@ -353,6 +360,44 @@ ttl_expired(struct vs_switch *vs, struct vs_burst *b, int slot,
 		txq_put(vs, b, vs->ports[slot].port_id, r);
 	}
 	drop(vs, p->m, VS_DROP_TTL);
+}
+
+/* An encapsulated packet over the egress uplink's MTU (N-15, V-9): an
+ * IPv4 packet with DF from a VM gets "fragmentation needed" with the MTU
+ * that fits (its stack lowers the path MTU, RFC 1191), seemingly from the
+ * hop it sent to: the gateway when routed, else the destination. */
+static void
+too_big(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p,
+	uint16_t mtu)
+{
+	const struct rte_ipv4_hdr *ip;
+	const struct vs_network *net;
+	struct rte_mbuf *r = NULL;
+	uint32_t src;
+
+	if (slot >= 0 && (p->k.flags & NF_KEY_F_IPV4)) {
+		ip = rte_pktmbuf_mtod_offset(p->m, const struct rte_ipv4_hdr *,
+					     p->lay.l3);
+		net = &vs->nets[vs->ports[slot].net];
+		memcpy(&src, p->k.dst_ip, 4);
+		if (net->router >= 0 &&
+		    rte_is_same_ether_addr(&p->k.dst_mac,
+					   &vs->routers[net->router].mac))
+			src = net->gateway;
+		if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))
+			r = vs_exec_icmp_error(vs->pool, p->m, p->lay.l3, 3, 4,
+					       mtu - VS_ENCAP_LEN, src,
+					       &p->k.dst_mac);
+	}
+	if (r != NULL && vs_exec_vlan(r, vs->ports[slot].vlan) != 0) {
+		rte_pktmbuf_free(r);
+		r = NULL;
+	}
+	if (r != NULL) {
+		vs->stats.icmp_replies++;
+		txq_put(vs, b, vs->ports[slot].port_id, r);
+	}
+	drop(vs, p->m, VS_DROP_TOO_BIG);
 }
 
 /* ---------------------------------------------------- flows */
@@ -372,6 +417,7 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 	struct vs_xlate_out x;
 	const struct vs_acts *a;
 	enum vs_drop why;
+	uint16_t mtu;
 
 	if (f == NULL) {
 		switch (vs_xlate(vs, &p->fk, &x)) {
@@ -381,7 +427,9 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 			flood(vs, b, x.net, slot, p);
 			return;
 		case VS_V_NEIGH:
-			neigh_request(vs, b, x.neigh_ip);
+			vs_flow_account(vs, &p->fk, &x.acts, p->m->pkt_len,
+					b->now);
+			neigh_request(vs, b, x.neigh_uplink, x.neigh_ip);
 			drop(vs, p->m, VS_DROP_NEIGH);
 			return;
 		default:
@@ -392,8 +440,27 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 	} else {
 		a = &f->acts;
 	}
+	if (a->flags & VS_A_UNRESOLVED) {
+		uint32_t nh;
+		int u, n;
+
+		f->sw_packets++;
+		f->sw_bytes += p->m->pkt_len;
+		f->last_seen = b->now;
+		if (vs_underlay_resolve(vs, a->o_dip, &u, &nh, &n) == -EAGAIN)
+			neigh_request(vs, b, u, nh);
+		drop(vs, p->m, VS_DROP_NEIGH);
+		return;
+	}
 	if (routed(a) && p->k.ttl <= 1) {
 		ttl_expired(vs, b, slot, p, a);
+		return;
+	}
+	if ((a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP) &&
+	    p->lay.l3 != NF_OFF_NONE &&
+	    rte_eth_dev_get_mtu(a->out_port, &mtu) == 0 &&
+	    p->lay.l3_len + VS_ENCAP_LEN > mtu) {
+		too_big(vs, b, slot, p, mtu);
 		return;
 	}
 	/* Stateful security group: a packet CT refuses is never cached. */
@@ -447,7 +514,8 @@ from_vm(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
 }
 
 static void
-from_uplink(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
+from_uplink(struct vs_switch *vs, struct vs_burst *b, int u,
+	    struct vs_pkt *p)
 {
 	const struct rte_ether_hdr *eth =
 		rte_pktmbuf_mtod(p->m, const struct rte_ether_hdr *);
@@ -456,7 +524,7 @@ from_uplink(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
 	vs->stats.rx_uplink++;
 	if (!(p->k.flags & NF_KEY_F_TUNNEL)) {
 		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
-			uplink_arp(vs, b, p->m);
+			uplink_arp(vs, b, u, p->m);
 		else
 			drop(vs, p->m, VS_DROP_UPLINK);
 		return;
@@ -469,7 +537,7 @@ from_uplink(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
 		return;
 	}
 	/* A remote VTEP that sends to us is reachable at this MAC. */
-	vs_neigh_learn(vs, osrc, &eth->src_addr);
+	vs_neigh_learn(vs, u, osrc, &eth->src_addr);
 	forward(vs, b, -1, p);
 }
 
@@ -479,12 +547,14 @@ port_poll(struct vs_switch *vs, struct vs_burst *b, uint16_t port_id)
 	struct rte_mbuf *pkts[VS_BURST];
 	uint16_t n = rte_eth_rx_burst(port_id, 0, pkts, VS_BURST);
 	struct vs_pkt p;
+	int u;
 
 	if (n == 0)
 		return 0;
 	b->now = rte_get_timer_cycles();
 	rte_spinlock_lock(&vs->lock);
-	if (port_id != vs->uplink)
+	u = vs_uplink_by_port(vs, port_id);
+	if (u < 0)
 		vs->stats.rx_upcalls += n;
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
@@ -496,8 +566,8 @@ port_poll(struct vs_switch *vs, struct vs_burst *b, uint16_t port_id)
 		}
 		flow_key_make(&p.k, port_id, &p.fk);
 		vs_sg_key(vs, &p.k, &p.fk);
-		if (port_id == vs->uplink)
-			from_uplink(vs, b, &p);
+		if (u >= 0)
+			from_uplink(vs, b, u, &p);
 		else
 			from_vm(vs, b, &p);
 	}
@@ -505,20 +575,42 @@ port_poll(struct vs_switch *vs, struct vs_burst *b, uint16_t port_id)
 	return n;
 }
 
-/* Unresolved VTEPs (new remotes) are asked for once a second, so the
- * first packet toward them usually finds their MAC. */
+/*
+ * Once a second: unresolved next hops (new remotes, routes) are asked for,
+ * so the first packet toward them usually finds their MAC; a resolved one
+ * is asked again after neigh_refresh_s and lost after VS_NEIGH_PROBES
+ * unanswered requests — its flows then fall back to waiting for ARP.
+ */
 static void
 neigh_refresh(struct vs_switch *vs, struct vs_burst *b)
 {
 	static __thread uint64_t next;
+	uint64_t hz = rte_get_timer_hz();
 
 	if (b->now < next)
 		return;
-	next = b->now + rte_get_timer_hz();
+	next = b->now + hz;
 	rte_spinlock_lock(&vs->lock);
-	for (int i = 0; i < VS_MAX_NEIGH; i++)
-		if (vs->neigh[i].used && !vs->neigh[i].resolved)
-			neigh_request(vs, b, vs->neigh[i].ip);
+	for (int i = 0; i < VS_MAX_NEIGH; i++) {
+		struct vs_neigh *n = &vs->neigh[i];
+
+		if (!n->used)
+			continue;
+		if (!n->resolved) {
+			neigh_request(vs, b, n->uplink, n->ip);
+			continue;
+		}
+		if (b->now - n->confirmed < (uint64_t)vs->neigh_refresh_s * hz)
+			continue;
+		if (n->probes >= VS_NEIGH_PROBES) {
+			n->resolved = false;
+			n->probes = 0;
+			vs->gen++;
+			continue;
+		}
+		if (neigh_request(vs, b, n->uplink, n->ip))
+			n->probes++;
+	}
 	rte_spinlock_unlock(&vs->lock);
 }
 
@@ -526,7 +618,7 @@ unsigned int
 vs_datapath_poll(struct vs_switch *vs)
 {
 	static __thread struct vs_burst b;
-	uint16_t ids[VS_MAX_PORTS + 1];
+	uint16_t ids[VS_MAX_PORTS + VS_MAX_UPLINKS];
 	int n = 0;
 	unsigned int done = 0;
 
@@ -534,8 +626,10 @@ vs_datapath_poll(struct vs_switch *vs)
 	for (int i = 0; i < VS_MAX_PORTS; i++)
 		if (vs->ports[i].used)
 			ids[n++] = vs->ports[i].port_id;
+	for (int i = 0; i < VS_MAX_UPLINKS; i++)
+		if (vs->uplinks[i].used)
+			ids[n++] = vs->uplinks[i].port_id;
 	rte_spinlock_unlock(&vs->lock);
-	ids[n++] = vs->uplink;
 	for (int i = 0; i < n; i++)
 		done += port_poll(vs, &b, ids[i]);
 	b.now = rte_get_timer_cycles();
@@ -559,6 +653,8 @@ static const char *const drop_names[VS_DROP_MAX] = {
 	[VS_DROP_NO_VTEP] = "no_vtep",
 	[VS_DROP_TTL] = "ttl_expired",
 	[VS_DROP_EXEC] = "exec_error",
+	[VS_DROP_UL_ROUTE] = "underlay_no_route",
+	[VS_DROP_TOO_BIG] = "too_big",
 	[VS_DROP_SG_DENY] = "sg_deny",
 	[VS_DROP_SG_INVALID] = "sg_ct_invalid",
 	[VS_DROP_SG_RULE] = "sg_drop_rule",

@@ -244,9 +244,9 @@ vs_exec_echo_reply(struct rte_mbuf *m, uint16_t l3, uint16_t l4)
 }
 
 struct rte_mbuf *
-vs_exec_time_exceeded(struct rte_mempool *mp, const struct rte_mbuf *m,
-		      uint16_t l3, uint32_t src,
-		      const struct rte_ether_addr *smac)
+vs_exec_icmp_error(struct rte_mempool *mp, const struct rte_mbuf *m,
+		   uint16_t l3, uint8_t type, uint8_t code, uint16_t mtu,
+		   uint32_t src, const struct rte_ether_addr *smac)
 {
 	const struct rte_ether_hdr *oeth =
 		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -282,10 +282,12 @@ vs_exec_time_exceeded(struct rte_mempool *mp, const struct rte_mbuf *m,
 	ip->src_addr = src;
 	ip->dst_addr = oip->src_addr;
 	ip->hdr_checksum = nf_ipv4_csum(ip);
-	/* The header's last 4 bytes (ident, seq) are "unused" here. */
+	/* The header's last 4 bytes are unused, but for "fragmentation
+	 * needed" whose last 2 carry the next-hop MTU (RFC 1191). */
 	memset(icmp, 0, sizeof(*icmp));
-	icmp->icmp_type = 11; /* time exceeded */
-	icmp->icmp_code = 0;  /* TTL exceeded in transit */
+	icmp->icmp_type = type;
+	icmp->icmp_code = code;
+	icmp->icmp_seq_nb = rte_cpu_to_be_16(mtu);
 	memcpy(icmp + 1, oip, quote);
 	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, len - sizeof(*ip));
 	return r;

@@ -21,6 +21,7 @@
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_flow.h>
 #include <rte_hash.h>
 #include <rte_ring.h>
@@ -28,6 +29,58 @@
 #include "vs.h"
 
 /* ---------------------------------------------------- cache */
+
+static bool
+encaps(const struct vs_acts *a)
+{
+	return a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP;
+}
+
+static const char *
+port_name(uint16_t port_id, char *buf)
+{
+	if (rte_eth_dev_get_name_by_port(port_id, buf) != 0)
+		snprintf(buf, RTE_ETH_NAME_MAX_LEN, "port %u", port_id);
+	return buf;
+}
+
+/*
+ * What the NIC cannot take even though the template can express it (V-9):
+ * a rule lives in one switch domain, so a flow whose egress (or mirror)
+ * port is on another NIC stays in software; and N-15: an encap flow whose
+ * VM MTU plus the 50 bytes of VXLAN exceeds the egress uplink's MTU is not
+ * offloaded (the NIC would refuse it; software answers DF packets with
+ * "fragmentation needed"). Lock held. @return 0 or -ENOTSUP with why.
+ */
+static int
+offload_check(struct vs_switch *vs, const struct vs_flow_key *k,
+	      const struct vs_acts *a, char *err, size_t errlen)
+{
+	char in[RTE_ETH_NAME_MAX_LEN], out[RTE_ETH_NAME_MAX_LEN];
+	uint16_t din = vs_port_domain(vs, k->in_port);
+	uint16_t in_mtu = 0, out_mtu = 0;
+
+	if (a->tpl == VS_TPL_DROP)
+		return 0;
+	if (din != vs_port_domain(vs, a->out_port) ||
+	    (a->mirror != VS_MIR_NONE &&
+	     din != vs_port_domain(vs, a->m_port))) {
+		snprintf(err, errlen, "egress %s is on another NIC than "
+			 "ingress %s (switch domains differ): kept in software",
+			 port_name(a->out_port, out), port_name(k->in_port, in));
+		return -ENOTSUP;
+	}
+	if (encaps(a) && rte_eth_dev_get_mtu(k->in_port, &in_mtu) == 0 &&
+	    rte_eth_dev_get_mtu(a->out_port, &out_mtu) == 0 &&
+	    in_mtu + VS_ENCAP_LEN > out_mtu) {
+		snprintf(err, errlen, "MTU: %s's %u + %u bytes of VXLAN > "
+			 "%s's %u (N-15): kept in software",
+			 port_name(k->in_port, in), in_mtu, VS_ENCAP_LEN,
+			 port_name(a->out_port, out), out_mtu);
+		return -ENOTSUP;
+	}
+	return 0;
+}
 
 struct vs_flow *
 vs_flow_lookup(struct vs_switch *vs, const struct vs_flow_key *k)
@@ -57,7 +110,17 @@ vs_flow_account(struct vs_switch *vs, const struct vs_flow_key *k,
 		f->used = true;
 		f->key = *k;
 		f->acts = *acts;
-		if (vs_rule_build(k, acts, 0, &r, f->reason,
+		if (acts->flags & VS_A_UNRESOLVED) {
+			char ip[INET_ADDRSTRLEN];
+
+			f->where = VS_FLOW_SOFTWARE;
+			snprintf(f->reason, sizeof(f->reason), "next hop toward "
+				 "VTEP %s unresolved: waiting for ARP (V-9)",
+				 inet_ntop(AF_INET, &acts->o_dip, ip,
+					   sizeof(ip)));
+		} else if (vs_rule_build(k, acts, 0, &r, f->reason,
+				  sizeof(f->reason)) != 0 ||
+		    offload_check(vs, k, acts, f->reason,
 				  sizeof(f->reason)) != 0)
 			f->where = VS_FLOW_SOFTWARE;
 		else if (vs->no_offload)

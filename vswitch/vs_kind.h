@@ -72,4 +72,11 @@ int vs_acl_del(struct vs_switch *vs, const struct fval *key, char *err,
 	       size_t errlen);
 void vs_acl_list(const struct vs_switch *vs, json_t *out);
 
+/* vs_underlay.c: fields prefix uplink via */
+int vs_route_add(struct vs_switch *vs, const struct fval *v, char *err,
+		 size_t errlen);
+int vs_route_del(struct vs_switch *vs, const struct fval *key, char *err,
+		 size_t errlen);
+void vs_route_list(const struct vs_switch *vs, json_t *out);
+
 #endif /* VS_KIND_H */

@@ -70,6 +70,7 @@ vs_switch_create(const char *nic, struct rte_mempool *pool)
 	strlcpy(vs->nic, nic, sizeof(vs->nic));
 	vs->uplink = uplink;
 	rte_eth_macaddr_get(uplink, &vs->uplink_mac);
+	vs->neigh_refresh_s = VS_NEIGH_REFRESH_S;
 	vs->idle_timeout = VS_IDLE_TIMEOUT_S;
 	vs->pool = pool;
 	snprintf(name, sizeof(name), "vs_flows_%p", (void *)vs);
@@ -82,7 +83,8 @@ vs_switch_create(const char *nic, struct rte_mempool *pool)
 					RING_F_SP_ENQ | RING_F_SC_DEQ |
 					RING_F_EXACT_SZ);
 	if (vs->flow_hash == NULL || vs->flows == NULL ||
-	    vs->offload_q == NULL || vs_sg_init(vs) != 0) {
+	    vs->offload_q == NULL || vs_sg_init(vs) != 0 ||
+	    vs_underlay_init(vs, nic) != 0) {
 		int e = rte_errno != 0 ? rte_errno : ENOMEM;
 
 		vs_switch_destroy(vs);
@@ -102,6 +104,7 @@ vs_switch_destroy(struct vs_switch *vs)
 	if (vs->flows != NULL)
 		vs_flows_flush(vs);
 	pthread_mutex_unlock(&vs->flow_mtx);
+	vs_underlay_fini(vs);
 	rte_hash_free(vs->flow_hash);
 	rte_ring_free(vs->offload_q);
 	rte_free(vs->flows);
@@ -216,46 +219,6 @@ int
 vs_fip_by_port(const struct vs_switch *vs, int port)
 {
 	FIND(vs->fips, VS_MAX_FIPS, o->port == port);
-}
-
-int
-vs_neigh_get(struct vs_switch *vs, uint32_t ip)
-{
-	int free_slot = -1;
-
-	for (int i = 0; i < VS_MAX_NEIGH; i++) {
-		if (vs->neigh[i].used && vs->neigh[i].ip == ip)
-			return i;
-		if (!vs->neigh[i].used && free_slot < 0)
-			free_slot = i;
-	}
-	if (free_slot >= 0) {
-		memset(&vs->neigh[free_slot], 0, sizeof(vs->neigh[0]));
-		vs->neigh[free_slot].used = true;
-		vs->neigh[free_slot].ip = ip;
-	}
-	return free_slot;
-}
-
-void
-vs_neigh_learn(struct vs_switch *vs, uint32_t ip,
-	       const struct rte_ether_addr *mac)
-{
-	struct vs_neigh *n;
-
-	/* Only addresses we asked for, or VTEPs of remote ports: the uplink
-	 * hears every ARP of the underlay. */
-	for (int i = 0; i < VS_MAX_NEIGH; i++) {
-		n = &vs->neigh[i];
-		if (!n->used || n->ip != ip)
-			continue;
-		if (!n->resolved || !rte_is_same_ether_addr(&n->mac, mac)) {
-			n->mac = *mac;
-			n->resolved = true;
-			vs->gen++;
-		}
-		return;
-	}
 }
 
 /* ---------------------------------------------------- field table */
@@ -800,7 +763,7 @@ remote_add(struct vs_switch *vs, const struct fval *v, char *err,
 	strlcpy(r.name, v[0].s, sizeof(r.name));
 	vs->remotes[slot] = r;
 	/* Resolve the VTEP's MAC ahead of the first packet. */
-	vs_neigh_get(vs, r.vtep);
+	vs_underlay_prime(vs, r.vtep);
 	return 0;
 }
 
@@ -985,7 +948,7 @@ mirror_add(struct vs_switch *vs, const struct fval *v, char *err,
 			return ERR(EINVAL, "vni: missing (the collector's VNI)");
 		m.collector = v[4].u;
 		m.vni = v[5].u;
-		vs_neigh_get(vs, m.collector); /* resolve it ahead */
+		vs_underlay_prime(vs, m.collector); /* resolve it ahead */
 	}
 	for (int i = 0; slot < 0 && i < VS_MAX_MIRRORS; i++)
 		if (!vs->mirrors[i].used)
@@ -1163,6 +1126,10 @@ static const struct kind kinds[] = {
 	{"sg_port", "sg_ports", "port", {
 		{"port", F_STR, true, 0}, {"sg", F_STR, true, 0}},
 	 sg_port_add, sg_port_del, vs_sg_port_list},
+	{"route", "routes", "prefix", {
+		{"prefix", F_CIDR, true, 0}, {"uplink", F_STR, true, 0},
+		{"via", F_IPV4, false, 0}},
+	 vs_route_add, vs_route_del, vs_route_list},
 	{"counter", "counters", "name", {
 		{"name", F_NAME, true, 0}, {"port", F_STR, false, 0},
 		{"id", F_UINT, false, VS_MAX_COUNTERS - 1}},
@@ -1177,7 +1144,7 @@ static const struct kind kinds[] = {
 
 const char *const vs_kind_names[] = {
 	"router", "network", "port", "remote", "fip", "vtep", "mirror", "sg",
-	"sg_rule", "sg_drop", "sg_port", "counter", "acl", NULL,
+	"sg_rule", "sg_drop", "sg_port", "route", "counter", "acl", NULL,
 };
 
 static const struct kind *

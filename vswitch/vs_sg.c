@@ -480,7 +480,7 @@ static uint16_t
 zone_of(const struct vs_switch *vs, const struct vs_flow_key *k,
 	const struct vs_acts *a)
 {
-	int p = k->in_port != vs->uplink ?
+	int p = vs_uplink_by_port(vs, k->in_port) < 0 ?
 		vs_port_by_rx(vs, k->in_port, vs_key_vid(k)) : -1;
 	const struct vs_network *n;
 
@@ -531,7 +531,7 @@ judge(const struct vs_switch *vs, const struct vs_flow_key *k,
       const struct vs_acts *a, bool use_ct, struct sg_judgement *j)
 {
 	const struct vs_sg_state *s = vs->sg;
-	int ps = k->in_port != vs->uplink ?
+	int ps = vs_uplink_by_port(vs, k->in_port) < 0 ?
 	     vs_port_by_rx(vs, k->in_port, vs_key_vid(k)) : -1;
 	int gs = slot_sg(s, ps);
 	int gd = slot_sg(s, vs_port_by_rx(vs, a->out_port, a->out_vlan));
@@ -586,7 +586,7 @@ static bool
 involved(const struct vs_switch *vs, const struct vs_flow_key *fk)
 {
 	const struct vs_sg_state *s = vs->sg;
-	int p = fk->in_port != vs->uplink ?
+	int p = vs_uplink_by_port(vs, fk->in_port) < 0 ?
 		vs_port_by_rx(vs, fk->in_port, vs_key_vid(fk)) : -1;
 	uint32_t dst;
 	int f;
@@ -631,7 +631,7 @@ vs_sg_check(struct vs_switch *vs, const struct vs_flow_key *k,
 
 	if (v != VS_V_FLOW || s->nb_bound == 0)
 		return v;
-	ps = k->in_port != vs->uplink ?
+	ps = vs_uplink_by_port(vs, k->in_port) < 0 ?
 	     vs_port_by_rx(vs, k->in_port, vs_key_vid(k)) : -1;
 	if (slot_sg(s, ps) < 0 &&
 	    slot_sg(s, vs_port_by_rx(vs, out->acts.out_port,

@@ -20,6 +20,7 @@
  * made what the destination expects (out_vlan). A mirror of the ingress or egress port adds its copy (§7.6).
  */
 
+#include <errno.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -38,27 +39,39 @@ key_ip4(const struct vs_flow_key *k)
 	return ip;
 }
 
-/* The encap half of acts toward VTEP vtep with VNI vni. */
+/* The encap half of acts toward VTEP vtep with VNI vni: the underlay's
+ * uplink and next hop (vs_underlay.c). */
 static enum vs_verdict
 encap_to(struct vs_switch *vs, uint32_t vtep, uint32_t vni,
 	 struct vs_xlate_out *out)
 {
 	struct vs_acts *a = &out->acts;
-	int n;
+	uint32_t nh;
+	int u, n, rc;
 
 	if (vs->vtep == 0)
 		return DROP(VS_DROP_NO_VTEP);
-	n = vs_neigh_get(vs, vtep);
-	if (n < 0 || !vs->neigh[n].resolved) {
-		out->neigh_ip = vtep;
+	rc = vs_underlay_resolve(vs, vtep, &u, &nh, &n);
+	if (rc == -ENETUNREACH)
+		return DROP(VS_DROP_UL_ROUTE);
+	if (rc != 0) {
+		/* Gated (V-9): the flow exists, in software, until ARP
+		 * resolves the next hop; that moves gen and revalidation
+		 * replaces it with the offloadable one. */
+		out->neigh_ip = nh;
+		out->neigh_uplink = u;
+		a->flags |= VS_A_UNRESOLVED;
+		a->vni = vni;
+		a->o_dip = vtep;
+		a->out_port = vs->uplinks[u].port_id;
 		return VS_V_NEIGH;
 	}
 	a->vni = vni;
-	a->o_src = vs->uplink_mac;
+	a->o_src = vs->uplinks[u].mac;
 	a->o_dst = vs->neigh[n].mac;
 	a->o_sip = vs->vtep;
 	a->o_dip = vtep;
-	a->out_port = vs->uplink;
+	a->out_port = vs->uplinks[u].port_id;
 	return VS_V_FLOW;
 }
 
@@ -185,7 +198,8 @@ vs_mirror_acts(struct vs_switch *vs, int in_slot, int out_slot,
 {
 	for (int i = 0; i < VS_MAX_MIRRORS; i++) {
 		const struct vs_mirror *m = &vs->mirrors[i];
-		int n;
+		uint32_t nh;
+		int n, u;
 
 		if (!m->used ||
 		    !(((m->dir & VS_MIRROR_IN) && m->port == in_slot) ||
@@ -198,15 +212,19 @@ vs_mirror_acts(struct vs_switch *vs, int in_slot, int out_slot,
 			a->m_port = vs->ports[m->to_port].port_id;
 			return true;
 		}
-		n = vs_neigh_get(vs, m->collector);
-		if (vs->vtep == 0 || n < 0 || !vs->neigh[n].resolved)
+		if (vs->vtep == 0 ||
+		    vs_underlay_resolve(vs, m->collector, &u, &nh, &n) != 0)
+			return false;
+		/* The encap templates have one outer source: a remote
+		 * mirror must leave by the flow's own uplink. */
+		if (a->o_sip != 0 && a->out_port != vs->uplinks[u].port_id)
 			return false;
 		a->mirror = VS_MIR_REMOTE;
-		a->m_port = vs->uplink;
+		a->m_port = vs->uplinks[u].port_id;
 		a->m_vni = m->vni;
 		a->m_o_dst = vs->neigh[n].mac;
 		a->m_o_dip = m->collector;
-		a->o_src = vs->uplink_mac;
+		a->o_src = vs->uplinks[u].mac;
 		a->o_sip = vs->vtep;
 		return true;
 	}
@@ -222,7 +240,7 @@ pipeline(struct vs_switch *vs, const struct vs_flow_key *k,
 
 	memset(out, 0, sizeof(*out));
 	out->net = -1;
-	if (k->in_port == vs->uplink) {
+	if (vs_uplink_by_port(vs, k->in_port) >= 0) {
 		v = from_uplink(vs, k, out);
 	} else {
 		in = vs_port_by_rx(vs, k->in_port, vs_key_vid(k));

@@ -46,6 +46,9 @@ static const char usage_text[] =
 	"  vtep add ADDR\n"
 	"  mirror add NAME port PORT [direction in|out|both]"
 	" (to_port PORT | collector ADDR vni VNI)\n"
+	"  route add PREFIX/LEN uplink NIC [via ADDR]   (replaces the same"
+	" prefix)\n"
+	"  route del PREFIX/LEN        route list        neigh list\n"
 	"  counter add NAME [port PORT|uplink] [id ID]\n"
 	"  acl add NAME port PORT|uplink direction ingress|egress [group 0|1]"
 	" rule 'pattern ... / end actions ... / end'\n"
@@ -339,6 +342,11 @@ static const struct command {
 	{"acl", "del", "acl_del", "name", {{NULL, 0, 0}}, NULL},
 	{"acl", "list", "acl_list", NULL, {{NULL, 0, 0}}, print_objs},
 	{"vport", "list", "vport_list", NULL, {{NULL, 0, 0}}, print_vports},
+	{"route", "add", "route_add", "prefix", {{"uplink", false, false},
+	 {"via", false, true}}, NULL},
+	{"route", "del", "route_del", "prefix", {{NULL, 0, 0}}, NULL},
+	{"route", "list", "route_list", NULL, {{NULL, 0, 0}}, print_objs},
+	{"neigh", "list", "neigh_list", NULL, {{NULL, 0, 0}}, print_objs},
 	{"dump-flows", NULL, "flow_dump", NULL, {{NULL, 0, 0}}, print_flows},
 	{"dump-nic", NULL, "nic_dump", NULL, {{NULL, 0, 0}}, print_nic},
 	{"stats", NULL, "stats_get", NULL, {{NULL, 0, 0}}, print_json},
@@ -395,7 +403,8 @@ cmd_params(const struct command *c, int argc, char **argv)
 		if (argc < 1)
 			die_usage("%s %s: missing %s", c->obj, c->verb,
 				  strcmp(c->named, "ip") == 0 ? "ADDR" :
-				  "NAME");
+				  strcmp(c->named, "prefix") == 0 ?
+				  "PREFIX/LEN" : "NAME");
 		json_object_set_new(p, c->named, json_string(argv[i++]));
 	}
 	for (; i < argc; i += 2) {

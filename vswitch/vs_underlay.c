@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The nicflow authors
+ */
+
+/*
+ * The underlay (V-9, vs.h): the NICs' uplinks, the routes toward remote
+ * VTEPs and the neighbours (next hops) resolved by ARP on each uplink.
+ *
+ * A VXLAN packet is encapsulated in two stages, as the switchdev slides
+ * describe: routing picks the uplink and the next hop (longest prefix
+ * match in an rte_lpm of at most VS_MAX_ROUTES routes; with no route at
+ * all every VTEP is on-link on the first uplink), then the neighbour table
+ * gives the next hop's MAC. Both are part of the model: a route change
+ * moves vs->gen, and so does a neighbour that is learnt, changes its MAC or
+ * is lost, so revalidation re-translates the flows and each lands where
+ * the underlay now says — on the NIC that owns the new egress, or in
+ * software when that is another NIC than the flow's ingress, or nowhere
+ * (software, waiting for ARP) while the next hop is unresolved.
+ *
+ * Neighbours are refreshed: a resolved one is asked again every
+ * neigh_refresh_s seconds; VS_NEIGH_PROBES unanswered requests (one a
+ * second) and it is lost. The datapath sends the requests (vs_datapath.c);
+ * entries are read and written under vs->lock.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lpm.h>
+#include <rte_string_fns.h>
+
+#include "vs.h"
+#include "vs_kind.h"
+
+#define ERR VS_ERR
+
+int
+vs_underlay_init(struct vs_switch *vs, const char *nic)
+{
+	struct rte_lpm_config cfg = {
+		.max_rules = VS_MAX_ROUTES,
+		.number_tbl8s = 256,
+	};
+	char name[RTE_LPM_NAMESIZE];
+
+	snprintf(name, sizeof(name), "vs_ul_%p", (void *)vs);
+	vs->lpm = rte_lpm_create(name, SOCKET_ID_ANY, &cfg);
+	if (vs->lpm == NULL)
+		return -rte_errno;
+	return vs_uplink_add(vs, nic);
+}
+
+void
+vs_underlay_fini(struct vs_switch *vs)
+{
+	rte_lpm_free(vs->lpm);
+	vs->lpm = NULL;
+}
+
+int
+vs_uplink_add(struct vs_switch *vs, const char *nic)
+{
+	uint16_t pid;
+	int slot = -1;
+
+	if (rte_eth_dev_get_port_by_name(nic, &pid) != 0)
+		return -ENODEV;
+	for (int i = 0; i < VS_MAX_UPLINKS; i++) {
+		if (vs->uplinks[i].used && vs->uplinks[i].port_id == pid)
+			return -EEXIST;
+		if (!vs->uplinks[i].used && slot < 0)
+			slot = i;
+	}
+	if (slot < 0)
+		return -ENOSPC;
+	rte_spinlock_lock(&vs->lock);
+	vs->uplinks[slot].used = true;
+	vs->uplinks[slot].port_id = pid;
+	rte_eth_macaddr_get(pid, &vs->uplinks[slot].mac);
+	strlcpy(vs->uplinks[slot].nic, nic, VS_NAME_MAX);
+	rte_spinlock_unlock(&vs->lock);
+	return 0;
+}
+
+int
+vs_uplink_by_port(const struct vs_switch *vs, uint16_t port_id)
+{
+	for (int i = 0; i < VS_MAX_UPLINKS; i++)
+		if (vs->uplinks[i].used && vs->uplinks[i].port_id == port_id)
+			return i;
+	return -1;
+}
+
+static int
+uplink_by_name(const struct vs_switch *vs, const char *nic)
+{
+	for (int i = 0; i < VS_MAX_UPLINKS; i++)
+		if (vs->uplinks[i].used && strcmp(vs->uplinks[i].nic, nic) == 0)
+			return i;
+	return -1;
+}
+
+uint16_t
+vs_port_domain(struct vs_switch *vs, uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	if (port_id >= RTE_MAX_ETHPORTS)
+		return 0;
+	if (vs->domain[port_id] == 0 &&
+	    rte_eth_dev_info_get(port_id, &info) == 0)
+		vs->domain[port_id] = (uint16_t)(info.switch_info.domain_id + 1);
+	return vs->domain[port_id];
+}
+
+/* ---------------------------------------------------- neighbours */
+
+int
+vs_neigh_get(struct vs_switch *vs, int uplink, uint32_t ip)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < VS_MAX_NEIGH; i++) {
+		const struct vs_neigh *n = &vs->neigh[i];
+
+		if (n->used && n->ip == ip && n->uplink == uplink)
+			return i;
+		if (!n->used && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		memset(&vs->neigh[free_slot], 0, sizeof(vs->neigh[0]));
+		vs->neigh[free_slot].used = true;
+		vs->neigh[free_slot].uplink = uplink;
+		vs->neigh[free_slot].ip = ip;
+	}
+	return free_slot;
+}
+
+void
+vs_neigh_learn(struct vs_switch *vs, int uplink, uint32_t ip,
+	       const struct rte_ether_addr *mac)
+{
+	/* Only next hops we asked for: an uplink hears every ARP of its
+	 * segment. */
+	for (int i = 0; i < VS_MAX_NEIGH; i++) {
+		struct vs_neigh *n = &vs->neigh[i];
+
+		if (!n->used || n->ip != ip || n->uplink != uplink)
+			continue;
+		n->confirmed = rte_get_timer_cycles();
+		n->probes = 0;
+		if (!n->resolved || !rte_is_same_ether_addr(&n->mac, mac)) {
+			n->mac = *mac;
+			n->resolved = true;
+			vs->gen++;
+		}
+		return;
+	}
+}
+
+json_t *
+vs_neigh_to_json(struct vs_switch *vs)
+{
+	char ip[INET_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	json_t *out = json_array();
+
+	rte_spinlock_lock(&vs->lock);
+	for (int i = 0; i < VS_MAX_NEIGH; i++) {
+		const struct vs_neigh *n = &vs->neigh[i];
+
+		if (!n->used)
+			continue;
+		rte_ether_format_addr(mac, sizeof(mac), &n->mac);
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}",
+			"uplink", vs->uplinks[n->uplink].nic, "ip",
+			inet_ntop(AF_INET, &n->ip, ip, sizeof(ip)), "mac",
+			n->resolved ? mac : "", "state",
+			n->resolved ? (n->probes > 0 ? "probe" : "reachable") :
+			"incomplete"));
+	}
+	rte_spinlock_unlock(&vs->lock);
+	return out;
+}
+
+/* ---------------------------------------------------- routing */
+
+static int
+route_lookup(const struct vs_switch *vs, uint32_t dst, uint32_t *nh)
+{
+	uint32_t r;
+
+	if (vs->nb_routes == 0) {
+		*nh = dst;
+		return 0;
+	}
+	if (rte_lpm_lookup(vs->lpm, rte_be_to_cpu_32(dst), &r) != 0)
+		return -1;
+	*nh = vs->routes[r].via != 0 ? vs->routes[r].via : dst;
+	return vs->routes[r].uplink;
+}
+
+int
+vs_underlay_resolve(struct vs_switch *vs, uint32_t dst, int *uplink,
+		    uint32_t *nh, int *n)
+{
+	*uplink = route_lookup(vs, dst, nh);
+	if (*uplink < 0)
+		return -ENETUNREACH;
+	*n = vs_neigh_get(vs, *uplink, *nh);
+	if (*n < 0 || !vs->neigh[*n].resolved)
+		return -EAGAIN;
+	return 0;
+}
+
+void
+vs_underlay_prime(struct vs_switch *vs, uint32_t dst)
+{
+	uint32_t nh;
+	int u = route_lookup(vs, dst, &nh);
+
+	if (u >= 0)
+		vs_neigh_get(vs, u, nh);
+}
+
+/* ---------------------------------------------------- route kind */
+
+static int
+route_find(const struct vs_switch *vs, uint32_t prefix, uint8_t plen)
+{
+	for (int i = 0; i < VS_MAX_ROUTES; i++)
+		if (vs->routes[i].used && vs->routes[i].prefix == prefix &&
+		    vs->routes[i].plen == plen)
+			return i;
+	return -1;
+}
+
+/* fields: prefix uplink via. A route to an existing prefix replaces it
+ * (as "ip route replace"): moving a prefix to another uplink is one
+ * change, with no moment without a route. */
+int
+vs_route_add(struct vs_switch *vs, const struct fval *v, char *err,
+	     size_t errlen)
+{
+	struct vs_route r = {.used = true, .prefix = v[0].u,
+			     .plen = v[0].plen, .via = v[2].u};
+	int slot = route_find(vs, r.prefix, r.plen), rc;
+
+	r.uplink = uplink_by_name(vs, v[1].s);
+	if (r.uplink < 0)
+		return ERR(ENOENT, "uplink: '%s' is not a NIC of this switch",
+			   v[1].s);
+	for (int i = 0; slot < 0 && i < VS_MAX_ROUTES; i++)
+		if (!vs->routes[i].used)
+			slot = i;
+	if (slot < 0)
+		return ERR(ENOSPC, "too many routes (at most %d)",
+			   VS_MAX_ROUTES);
+	rc = rte_lpm_add(vs->lpm, rte_be_to_cpu_32(r.prefix), r.plen,
+			 (uint32_t)slot);
+	if (rc != 0)
+		return ERR(-rc, "prefix: the route table refused %s: %s",
+			   v[0].s, strerror(-rc));
+	if (!vs->routes[slot].used)
+		vs->nb_routes++;
+	vs->routes[slot] = r;
+	return 0;
+}
+
+int
+vs_route_del(struct vs_switch *vs, const struct fval *key, char *err,
+	     size_t errlen)
+{
+	int r = route_find(vs, key->u, key->plen);
+
+	if (r < 0)
+		return ERR(ENOENT, "route %s does not exist", key->s);
+	rte_lpm_delete(vs->lpm, rte_be_to_cpu_32(key->u), key->plen);
+	memset(&vs->routes[r], 0, sizeof(vs->routes[r]));
+	vs->nb_routes--;
+	return 0;
+}
+
+void
+vs_route_list(const struct vs_switch *vs, json_t *out)
+{
+	char ip[INET_ADDRSTRLEN], cidr[24];
+
+	for (int i = 0; i < VS_MAX_ROUTES; i++) {
+		const struct vs_route *r = &vs->routes[i];
+		json_t *o;
+
+		if (!r->used)
+			continue;
+		inet_ntop(AF_INET, &r->prefix, ip, sizeof(ip));
+		snprintf(cidr, sizeof(cidr), "%s/%u", ip, r->plen);
+		o = json_pack("{s:s, s:s}", "prefix", cidr, "uplink",
+			      vs->uplinks[r->uplink].nic);
+		if (r->via != 0)
+			json_object_set_new(o, "via", json_string(inet_ntop(
+				AF_INET, &r->via, ip, sizeof(ip))));
+		json_array_append_new(out, o);
+	}
+}
