@@ -101,6 +101,7 @@
 #define VS_MAX_MIRRORS 16
 #define VS_MAX_UPLINKS 4     /**< uplinks = NICs (one switch domain each) */
 #define VS_MAX_ROUTES 64
+#define VS_MAX_TUNS 256      /**< outer destinations in the tunnel index */
 #define VS_NEIGH_REFRESH_S 30 /**< re-ARP a resolved neighbour this often */
 #define VS_NEIGH_PROBES 3    /**< unanswered re-ARPs before it is lost */
 #define VS_MAX_COUNTERS 32   /**< spec §7.8: 32 ACTION_HANDLEs */
@@ -347,6 +348,17 @@ struct vs_flow {
 	uint64_t sw_packets, sw_bytes;
 	uint64_t nic_hits, nic_bytes; /**< last COUNT query */
 	uint64_t last_seen;          /**< rte_get_timer_cycles() of last use */
+	/* The tunnel index (V-9): flows toward one outer destination. */
+	uint16_t tun1;               /**< index in vs->tuns + 1, 0 = none */
+	int32_t tun_prev, tun_next;  /**< flow indices, -1 = end */
+};
+
+/** One outer destination of the tunnel index: the flows that
+ * encapsulate toward it (or mirror to it), linked through the flows. */
+struct vs_tun {
+	uint32_t ip;                 /**< network order */
+	int32_t head;                /**< first flow, -1 = none */
+	uint32_t nflows;
 };
 
 struct rte_ring;
@@ -364,6 +376,8 @@ struct vs_switch {
 	struct vs_route routes[VS_MAX_ROUTES];
 	unsigned int nb_routes;
 	struct rte_lpm *lpm;         /**< prefix → index in routes */
+	struct rte_hash *tun_hash;   /**< outer destination → index in tuns */
+	struct vs_tun tuns[VS_MAX_TUNS];
 	unsigned int neigh_refresh_s;
 	uint16_t domain[RTE_MAX_ETHPORTS]; /**< switch domain + 1, 0 unknown */
 	unsigned int idle_timeout;   /**< seconds: other protocols */
@@ -621,6 +635,11 @@ void vs_aging_run(struct vs_switch *vs);
 /** Translate every flow again if the model changed since the last call;
  * remove those whose actions changed (control thread). @return removed. */
 unsigned int vs_revalidate(struct vs_switch *vs);
+/** Revalidate only the flows whose outer destination is in prefix/plen
+ * (network order), found through the tunnel index: what a route change
+ * needs (V-9). @return flows removed. */
+unsigned int vs_revalidate_tun(struct vs_switch *vs, uint32_t prefix,
+			       uint8_t plen);
 /** Destroy every flow. Caller holds flow_mtx, not lock. */
 void vs_flows_flush(struct vs_switch *vs);
 /** The flow table as JSON (V-8), NIC counters queried. */

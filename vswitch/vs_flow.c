@@ -44,6 +44,64 @@ port_name(uint16_t port_id, char *buf)
 	return buf;
 }
 
+/* ---- the tunnel index (V-9): outer destination → its flows. All under
+ * vs->lock; the slot rte_hash gives a key indexes vs->tuns. */
+
+static uint32_t
+tun_dst(const struct vs_acts *a)
+{
+	if (a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP)
+		return a->o_dip;
+	return a->mirror == VS_MIR_REMOTE ? a->m_o_dip : 0;
+}
+
+static void
+tun_link(struct vs_switch *vs, uint32_t idx)
+{
+	struct vs_flow *f = &vs->flows[idx];
+	uint32_t ip = tun_dst(&f->acts);
+	struct vs_tun *t;
+	int pos;
+
+	f->tun_prev = f->tun_next = -1;
+	if (ip == 0)
+		return;
+	pos = rte_hash_lookup(vs->tun_hash, &ip);
+	if (pos < 0) {
+		pos = rte_hash_add_key(vs->tun_hash, &ip);
+		if (pos < 0)
+			return; /* full: revalidation by generation still works */
+		vs->tuns[pos] = (struct vs_tun){.ip = ip, .head = -1};
+	}
+	t = &vs->tuns[pos];
+	f->tun1 = (uint16_t)(pos + 1);
+	f->tun_next = t->head;
+	if (t->head >= 0)
+		vs->flows[t->head].tun_prev = (int32_t)idx;
+	t->head = (int32_t)idx;
+	t->nflows++;
+}
+
+static void
+tun_unlink(struct vs_switch *vs, uint32_t idx)
+{
+	struct vs_flow *f = &vs->flows[idx];
+	struct vs_tun *t;
+
+	if (f->tun1 == 0)
+		return;
+	t = &vs->tuns[f->tun1 - 1];
+	if (f->tun_prev >= 0)
+		vs->flows[f->tun_prev].tun_next = f->tun_next;
+	else
+		t->head = f->tun_next;
+	if (f->tun_next >= 0)
+		vs->flows[f->tun_next].tun_prev = f->tun_prev;
+	if (--t->nflows == 0)
+		rte_hash_del_key(vs->tun_hash, &t->ip);
+	f->tun1 = 0;
+}
+
 /*
  * What the NIC cannot take even though the template can express it (V-9):
  * a rule lives in one switch domain, so a flow whose egress (or mirror)
@@ -110,6 +168,7 @@ vs_flow_account(struct vs_switch *vs, const struct vs_flow_key *k,
 		f->used = true;
 		f->key = *k;
 		f->acts = *acts;
+		tun_link(vs, (uint32_t)idx);
 		if (acts->flags & VS_A_UNRESOLVED) {
 			char ip[INET_ADDRSTRLEN];
 
@@ -220,6 +279,7 @@ flow_unlink(struct vs_switch *vs, uint32_t idx)
 	struct vs_flow *f = &vs->flows[idx];
 	struct rte_flow *rule = f->where == VS_FLOW_NIC ? f->rule : NULL;
 
+	tun_unlink(vs, idx);
 	rte_hash_del_key(vs->flow_hash, &f->key);
 	memset(f, 0, sizeof(*f));
 	return rule;
@@ -308,6 +368,34 @@ vs_flows_flush(struct vs_switch *vs)
 
 /* ---------------------------------------------------- revalidation */
 
+/* Translate flow i again; remove it (NIC rule and cache entry) when its
+ * actions changed or it is no longer allowed. flow_mtx held. Removed, not
+ * updated in place: the next packet takes the slow path and installs what
+ * the model says now, and a rule never forwards by a decision the model no
+ * longer makes. */
+static bool
+reval_one(struct vs_switch *vs, uint32_t i)
+{
+	struct vs_flow *f = &vs->flows[i];
+	struct rte_flow *rule = NULL;
+	struct vs_xlate_out x;
+	uint16_t port = f->key.in_port;
+	bool removed = false;
+
+	if (!f->used) /* only this thread clears used */
+		return false;
+	rte_spinlock_lock(&vs->lock);
+	if (vs_xlate(vs, &f->key, &x) != VS_V_FLOW ||
+	    memcmp(&x.acts, &f->acts, sizeof(x.acts)) != 0) {
+		rule = flow_unlink(vs, i);
+		removed = true;
+	}
+	rte_spinlock_unlock(&vs->lock);
+	if (rule != NULL)
+		rte_flow_destroy(port, rule, NULL);
+	return removed;
+}
+
 unsigned int
 vs_revalidate(struct vs_switch *vs)
 {
@@ -322,28 +410,37 @@ vs_revalidate(struct vs_switch *vs)
 		pthread_mutex_unlock(&vs->flow_mtx);
 		return 0;
 	}
-	for (uint32_t i = 0; i < VS_MAX_FLOWS; i++) {
-		struct vs_flow *f = &vs->flows[i];
-		struct rte_flow *rule = NULL;
-		struct vs_xlate_out x;
-		uint16_t port = f->key.in_port;
-
-		if (!f->used) /* only this thread clears used */
-			continue;
-		rte_spinlock_lock(&vs->lock);
-		/* Removed, not updated in place: the next packet takes the
-		 * slow path and installs what the model says now, and a rule
-		 * never forwards by a decision the model no longer makes. */
-		if (vs_xlate(vs, &f->key, &x) != VS_V_FLOW ||
-		    memcmp(&x.acts, &f->acts, sizeof(x.acts)) != 0) {
-			rule = flow_unlink(vs, i);
-			removed++;
-		}
-		rte_spinlock_unlock(&vs->lock);
-		if (rule != NULL)
-			rte_flow_destroy(port, rule, NULL);
-	}
+	for (uint32_t i = 0; i < VS_MAX_FLOWS; i++)
+		removed += reval_one(vs, i);
 	vs->reval_gen = gen;
+	vs->revalidated += removed;
+	pthread_mutex_unlock(&vs->flow_mtx);
+	return removed;
+}
+
+unsigned int
+vs_revalidate_tun(struct vs_switch *vs, uint32_t prefix, uint8_t plen)
+{
+	static int32_t todo[VS_MAX_FLOWS];
+	uint32_t mask = plen == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - plen));
+	unsigned int removed = 0, n = 0;
+	const void *key;
+	void *data;
+	uint32_t it = 0;
+	int32_t pos;
+
+	pthread_mutex_lock(&vs->flow_mtx);
+	rte_spinlock_lock(&vs->lock);
+	while ((pos = rte_hash_iterate(vs->tun_hash, &key, &data, &it)) >= 0) {
+		if ((vs->tuns[pos].ip & mask) != prefix)
+			continue;
+		for (int32_t f = vs->tuns[pos].head; f >= 0;
+		     f = vs->flows[f].tun_next)
+			todo[n++] = f;
+	}
+	rte_spinlock_unlock(&vs->lock);
+	for (unsigned int i = 0; i < n; i++)
+		removed += reval_one(vs, (uint32_t)todo[i]);
 	vs->revalidated += removed;
 	pthread_mutex_unlock(&vs->flow_mtx);
 	return removed;

@@ -55,6 +55,9 @@ struct kind {
 	/* Keys list() adds for information (counters, port ids): dropped
 	 * when a saved config is restored. */
 	const char *info[4];
+	/* When set, a change revalidates only what this says (v: the add
+	 * params, or the key for del) instead of every flow. */
+	void (*changed)(struct vs_switch *vs, const struct fval *v);
 };
 
 /* Write a field-naming message, evaluate to -code. */
@@ -78,5 +81,7 @@ int vs_route_add(struct vs_switch *vs, const struct fval *v, char *err,
 int vs_route_del(struct vs_switch *vs, const struct fval *key, char *err,
 		 size_t errlen);
 void vs_route_list(const struct vs_switch *vs, json_t *out);
+/* Route changes revalidate the flows of the tunnel index under the prefix. */
+void vs_route_changed(struct vs_switch *vs, const struct fval *v);
 
 #endif /* VS_KIND_H */

@@ -1129,7 +1129,8 @@ static const struct kind kinds[] = {
 	{"route", "routes", "prefix", {
 		{"prefix", F_CIDR, true, 0}, {"uplink", F_STR, true, 0},
 		{"via", F_IPV4, false, 0}},
-	 vs_route_add, vs_route_del, vs_route_list},
+	 vs_route_add, vs_route_del, vs_route_list, false, {NULL},
+	 vs_route_changed},
 	{"counter", "counters", "name", {
 		{"name", F_NAME, true, 0}, {"port", F_STR, false, 0},
 		{"id", F_UINT, false, VS_MAX_COUNTERS - 1}},
@@ -1178,10 +1179,12 @@ obj_change(struct vs_switch *vs, const struct kind *k, const struct fval *v,
 	rte_spinlock_lock(&vs->lock);
 	rc = add ? k->add(vs, v, err, errlen) :
 		   k->del(vs, &v[field_idx(k, k->key)], err, errlen);
-	if (rc == 0)
+	if (rc == 0 && k->changed == NULL)
 		vs->gen++;
 	rte_spinlock_unlock(&vs->lock);
-	if (rc == 0)
+	if (rc == 0 && k->changed != NULL)
+		k->changed(vs, add ? v : &v[field_idx(k, k->key)]);
+	else if (rc == 0)
 		vs_revalidate(vs);
 	return rc;
 }

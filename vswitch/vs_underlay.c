@@ -30,6 +30,8 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
 #include <rte_lpm.h>
 #include <rte_string_fns.h>
 
@@ -45,11 +47,22 @@ vs_underlay_init(struct vs_switch *vs, const char *nic)
 		.max_rules = VS_MAX_ROUTES,
 		.number_tbl8s = 256,
 	};
+	struct rte_hash_parameters hp = {
+		.entries = VS_MAX_TUNS,
+		.key_len = sizeof(uint32_t),
+		.hash_func = rte_jhash,
+		.socket_id = SOCKET_ID_ANY,
+	};
 	char name[RTE_LPM_NAMESIZE];
 
 	snprintf(name, sizeof(name), "vs_ul_%p", (void *)vs);
 	vs->lpm = rte_lpm_create(name, SOCKET_ID_ANY, &cfg);
 	if (vs->lpm == NULL)
+		return -rte_errno;
+	snprintf(name, sizeof(name), "vs_tun_%p", (void *)vs);
+	hp.name = name;
+	vs->tun_hash = rte_hash_create(&hp);
+	if (vs->tun_hash == NULL)
 		return -rte_errno;
 	return vs_uplink_add(vs, nic);
 }
@@ -59,6 +72,8 @@ vs_underlay_fini(struct vs_switch *vs)
 {
 	rte_lpm_free(vs->lpm);
 	vs->lpm = NULL;
+	rte_hash_free(vs->tun_hash);
+	vs->tun_hash = NULL;
 }
 
 int
@@ -237,6 +252,12 @@ route_find(const struct vs_switch *vs, uint32_t prefix, uint8_t plen)
 		    vs->routes[i].plen == plen)
 			return i;
 	return -1;
+}
+
+void
+vs_route_changed(struct vs_switch *vs, const struct fval *v)
+{
+	vs_revalidate_tun(vs, v[0].u, v[0].plen);
 }
 
 /* fields: prefix uplink via. A route to an existing prefix replaces it
