@@ -350,6 +350,7 @@ struct vs_flow {
 	uint64_t last_seen;          /**< rte_get_timer_cycles() of last use */
 	/* The tunnel index (V-9): flows toward one outer destination. */
 	uint16_t tun1;               /**< index in vs->tuns + 1, 0 = none */
+	bool stale;                  /**< replaced (decap moved): age it now */
 	int32_t tun_prev, tun_next;  /**< flow indices, -1 = end */
 };
 

@@ -102,6 +102,30 @@ tun_unlink(struct vs_switch *vs, uint32_t idx)
 	f->tun1 = 0;
 }
 
+/* A tunnel now arriving on another uplink (the peer's underlay route
+ * changed, V-9): the same flow on the other uplinks is left to age out at
+ * the next aging pass, so the old NIC's rule goes within a second. */
+static void
+decap_moved(struct vs_switch *vs, const struct vs_flow_key *k,
+	    const struct vs_acts *a)
+{
+	struct vs_flow_key o = *k;
+	struct vs_flow *f;
+
+	if (a->tpl != VS_TPL_L2_DECAP && a->tpl != VS_TPL_L3_DECAP)
+		return;
+	for (int u = 0; u < VS_MAX_UPLINKS; u++) {
+		if (!vs->uplinks[u].used || vs->uplinks[u].port_id == k->in_port)
+			continue;
+		o.in_port = vs->uplinks[u].port_id;
+		f = vs_flow_lookup(vs, &o);
+		if (f != NULL) {
+			f->last_seen = 0;
+			f->stale = true;
+		}
+	}
+}
+
 /*
  * What the NIC cannot take even though the template can express it (V-9):
  * a rule lives in one switch domain, so a flow whose egress (or mirror)
@@ -169,6 +193,7 @@ vs_flow_account(struct vs_switch *vs, const struct vs_flow_key *k,
 		f->key = *k;
 		f->acts = *acts;
 		tun_link(vs, (uint32_t)idx);
+		decap_moved(vs, k, acts);
 		if (acts->flags & VS_A_UNRESOLVED) {
 			char ip[INET_ADDRSTRLEN];
 
@@ -336,7 +361,7 @@ vs_aging_run(struct vs_switch *vs)
 		idle = f->key.ip_proto == IPPROTO_TCP ? idle_tcp :
 		       f->key.ip_proto == IPPROTO_UDP ? idle_udp : idle_other;
 		if (f->where != VS_FLOW_PENDING &&
-		    now - f->last_seen > vs_sg_idle(vs, f, idle)) {
+		    (f->stale || now - f->last_seen > vs_sg_idle(vs, f, idle))) {
 			vs_sg_flow_aged(vs, f);
 			rule = flow_unlink(vs, i);
 			vs->aged++;

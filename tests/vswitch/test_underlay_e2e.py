@@ -16,7 +16,10 @@ underlay bridge, and a Linux kernel VXLAN VTEP K as the remote.
      K sees no packet from NIC 0's uplink after the route RPC answered.
   3. Neighbour MAC change: K's MAC changes; the refresh ARP learns it and
      the rule is rebuilt: K's captured packets carry the new MAC.
-  4. MTU: a2's flow stays in software with the N-15 reason; a DF packet
+  4. Decapsulation side: K's packets to a1 start arriving on NIC 1's
+     uplink and back: the old NIC's decap flow goes, the new one is in
+     software (a1 is on NIC 0) or offloaded (back on NIC 0).
+  5. MTU: a2's flow stays in software with the N-15 reason; a DF packet
      too big gets ICMP "fragmentation needed" and a2's stack lowers its
      path MTU to 1450.
 Needs root; prints SKIP and exits 77 otherwise. Cleans up on any failure.
@@ -284,6 +287,53 @@ def mac_change(d):
           f"the new MAC ({sorted(dst)})")
 
 
+def decap_move(d):
+    """K's traffic to a1 starts arriving on NIC 1's uplink (as after a
+    route change at the peer): the NIC-0 decap flow goes, the one on NIC 1
+    stays in software (a1 is on NIC 0); back on NIC 0 it is offloaded."""
+    macs = {f["actions"]["vxlan_encap"]["eth_src"].lower()
+            for f in d.j("dump-flows") if "vxlan_encap" in f["actions"]}
+    u0 = next(iter(macs))  # a1's encap leaves by NIC 0's uplink now
+    u1 = sh(f"cat /sys/class/net/{T}u1/address").strip()
+    rx = subprocess.Popen(
+        ["ip", "netns", "exec", f"{T}a1", "/usr/bin/python3", "-c",
+         "import socket;s=socket.socket(2,2);s.bind(('',7103));"
+         "s.settimeout(3);n=0\ntry:\n while True: s.recv(99); n+=1\n"
+         "except OSError: pass\nprint(n)"], stdout=subprocess.PIPE,
+        text=True)
+    snd = subprocess.Popen(
+        ["ip", "netns", "exec", f"{T}k", "/usr/bin/python3", "-c",
+         "import socket,time;s=socket.socket(2,2)\nfor i in range(2000):\n"
+         f" s.sendto(b'd'*64,('{VMS['a1'][2]}',7103));time.sleep(0.004)"])
+
+    def decaps():
+        return {f["match"]["in_port"]: f for f in d.j("dump-flows")
+                if f["actions"]["template"] == "l2-decap" and
+                f["match"]["ip_proto"] == 17}
+    nsx("k", f"ip neigh replace {VTEP} lladdr {u0} dev eth0 nud permanent")
+    time.sleep(2)
+    before = decaps()
+    nsx("k", f"ip neigh replace {VTEP} lladdr {u1} dev eth0 nud permanent")
+    time.sleep(2.5)
+    after = decaps()
+    nsx("k", f"ip neigh replace {VTEP} lladdr {u0} dev eth0 nud permanent")
+    time.sleep(2.5)
+    back = decaps()
+    snd.wait(timeout=30)
+    n = int(rx.communicate(timeout=30)[0].strip() or 0)
+    p0 = next(iter(before), None)
+    check(len(before) == 1 and before[p0]["where"] == "nic",
+          "decap via NIC 0: K -> a1 offloaded on NIC 0")
+    check(len(after) == 1 and p0 not in after and
+          next(iter(after.values()))["where"] == "software" and
+          "another NIC" in next(iter(after.values()))["reason"],
+          "arrival moved to NIC 1: NIC 0's decap flow is gone, the new one "
+          "stays in software (a1 is on NIC 0)")
+    check(len(back) == 1 and p0 in back and back[p0]["where"] == "nic" and
+          n > 1500, f"arrival back on NIC 0: offloaded again; a1 got {n} "
+          "of 2000 datagrams through the moves")
+
+
 def mtu(d):
     subprocess.run(f"ip netns exec {T}a2 ping -c 1 -W 1 {K_IP}", shell=True,
                    capture_output=True)
@@ -324,6 +374,7 @@ def main():
         d.do("route", "add", f"{K_VTEP}/32", "uplink", "net_snic0")
         time.sleep(2)
         mac_change(d)
+        decap_move(d)
         mtu(d)
     finally:
         if s is not None:
