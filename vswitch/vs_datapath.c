@@ -340,6 +340,23 @@ vm_echo(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 	return true;
 }
 
+/* Send the switch's ICMP error r (NULL: none) to port slot, tagged as the
+ * port expects, and drop the packet p it answers under why. */
+static void
+icmp_error_send(struct vs_switch *vs, struct vs_burst *b, int slot,
+		struct rte_mbuf *r, struct vs_pkt *p, enum vs_drop why)
+{
+	if (r != NULL && vs_exec_vlan(r, vs->ports[slot].vlan) != 0) {
+		rte_pktmbuf_free(r);
+		r = NULL;
+	}
+	if (r != NULL) {
+		vs->stats.icmp_replies++;
+		txq_put(vs, b, vs->ports[slot].port_id, r);
+	}
+	drop(vs, p->m, why);
+}
+
 /* A routed packet whose TTL would reach 0: ICMP time exceeded from the
  * gateway back to its source port (VMs only; from the wire it is dropped). */
 static void
@@ -351,15 +368,7 @@ ttl_expired(struct vs_switch *vs, struct vs_burst *b, int slot,
 	if (slot >= 0 && vs->nets[vs->ports[slot].net].router >= 0)
 		r = vs_exec_icmp_error(vs->pool, p->m, p->lay.l3, 11, 0, 0,
 			vs->nets[vs->ports[slot].net].gateway, &a->mac_src);
-	if (r != NULL && vs_exec_vlan(r, vs->ports[slot].vlan) != 0) {
-		rte_pktmbuf_free(r);
-		r = NULL;
-	}
-	if (r != NULL) {
-		vs->stats.icmp_replies++;
-		txq_put(vs, b, vs->ports[slot].port_id, r);
-	}
-	drop(vs, p->m, VS_DROP_TTL);
+	icmp_error_send(vs, b, slot, r, p, VS_DROP_TTL);
 }
 
 /* An encapsulated packet over the egress uplink's MTU (N-15, V-9): an
@@ -389,15 +398,7 @@ too_big(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p,
 					       mtu - VS_ENCAP_LEN, src,
 					       &p->k.dst_mac);
 	}
-	if (r != NULL && vs_exec_vlan(r, vs->ports[slot].vlan) != 0) {
-		rte_pktmbuf_free(r);
-		r = NULL;
-	}
-	if (r != NULL) {
-		vs->stats.icmp_replies++;
-		txq_put(vs, b, vs->ports[slot].port_id, r);
-	}
-	drop(vs, p->m, VS_DROP_TOO_BIG);
+	icmp_error_send(vs, b, slot, r, p, VS_DROP_TOO_BIG);
 }
 
 /* ---------------------------------------------------- flows */
