@@ -13,130 +13,41 @@ namespaces (veth + af_packet under a snic representor each) on one nicflowd.
 Needs root; prints SKIP and exits 77 otherwise. Cleans up on any failure.
 Usage: test_nicflowd_e2e.py NICFLOWD NICFLOWCTL
 """
-import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 
-NFD, CTL = (os.path.abspath(a) for a in sys.argv[1:3])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nfe2e
+from nfe2e import check, snic
+
 TAG = f"nfe{os.getpid() % 100000}"
 VMS = [(f"{TAG}n1", f"{TAG}h1", "10.77.0.1", "02:00:00:77:00:01"),
        (f"{TAG}n2", f"{TAG}h2", "10.77.0.2", "02:00:00:77:00:02")]
 N_UDP = 2000
-failed = 0
 
 
-def check(cond, what):
-    global failed
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failed += 1
-    return cond
-
-
-def sh(cmd, check_rc=True):
-    return subprocess.run(cmd, shell=True, check=check_rc, text=True,
-                          capture_output=True).stdout
-
-
-def netns_up():
-    for ns, host, ip, mac in VMS:
-        sh(f"ip netns add {ns}")
-        sh(f"ip link add {host} type veth peer name eth0 netns {ns}")
-        sh(f"ip link set {host} up")
-        sh(f"ip -n {ns} link set eth0 address {mac}")
-        sh(f"ip -n {ns} addr add {ip}/24 dev eth0")
-        sh(f"ip -n {ns} link set eth0 up")
-        sh(f"ip -n {ns} link set lo up")
-        sh(f"ip netns exec {ns} ethtool -K eth0 tx off", check_rc=False)
-        # IPv6 off: no DAD/ND/MLD chatter in the counters.
-        sh(f"ip netns exec {ns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
-           check_rc=False)
-
-
-def netns_down():
-    for ns, host, _, _ in VMS:
-        sh(f"ip netns del {ns}", check_rc=False)
-        sh(f"ip link del {host}", check_rc=False)
-
-
-class Daemon:
-    def __init__(self, tmp, first, extra=()):
-        self.sock = os.path.join(tmp, "nfd.sock")
-        args = [NFD, "--no-huge", "-m", "512", "--file-prefix", TAG,
-                "--no-pci", "-l", "0-1", "-s", "0x2", "--",
-                "--config", os.path.join(tmp, "nicflowd.json"),
-                "--socket", self.sock, *extra]
-        if first:
-            args += ["--underlay", "net_null0,no-rx=1",
-                     "--underlay", f"net_af_packet0,iface={VMS[0][1]}",
-                     "--underlay", f"net_af_packet1,iface={VMS[1][1]}",
-                     "--devargs", "uplink=net_null0,vf=net_af_packet0,"
-                     "vf=net_af_packet1,ctl=none"]
-        self.log = open(os.path.join(tmp, "nicflowd.log"), "a")
-        self.p = subprocess.Popen(args, stdout=self.log,
-                                  stderr=subprocess.STDOUT)
-        end = time.time() + 30
-        while time.time() < end and self.p.poll() is None:
-            if os.path.exists(self.sock) and \
-                    self.ctl("port", "list")[0] == 0:
-                return
-            time.sleep(0.2)
-        raise RuntimeError("nicflowd did not come up: see " +
-                           self.log.name)
-
-    def ctl(self, *a, json_out=False):
-        r = subprocess.run([CTL, "-s", self.sock] +
-                           (["-j"] if json_out else []) + list(a),
-                           text=True, capture_output=True)
-        return r.returncode, r.stdout, r.stderr
-
-    def j(self, *a):
-        rc, out, err = self.ctl(*a, json_out=True)
-        if rc != 0:
-            raise RuntimeError(f"nicflowctl {a}: {err}")
-        return json.loads(out) if out.strip() else None
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
-        return self.p.returncode
+def daemon(tmp, first, extra):
+    """nicflowd on lcores 0-1 (service lcore 1); the first start gives the
+    NIC, a restart takes it from the config file."""
+    vdevs, devargs = snic([VMS[0][1], VMS[1][1]])
+    nic = vdevs + ["--devargs", devargs] if first else []
+    return nfe2e.Daemon(tmp, TAG, extra + nic, eal=("-l", "0-1", "-s", "0x2"))
 
 
 def udp_stream(n, port):
-    rx = subprocess.Popen(
-        ["ip", "netns", "exec", VMS[1][0], "/usr/bin/python3", "-c",
-         f"import socket;s=socket.socket(2,2);s.bind(('',{port}));"
-         "s.settimeout(2);n=0\n"
-         "try:\n while True: s.recv(2048); n+=1\n"
-         "except OSError: pass\nprint(n)"],
-        stdout=subprocess.PIPE, text=True)
-    time.sleep(0.5)
-    sh(f"ip netns exec {VMS[0][0]} /usr/bin/python3 -c \"import socket,time;"
-       f"s=socket.socket(2,2)\nfor i in range({n}):\n"
-       f" s.sendto(b'x'*64,('{VMS[1][2]}',{port}))\n"
-       " time.sleep(0.002) if i%20==0 else None\"")
-    return int(rx.communicate(timeout=20)[0].strip() or 0)
+    return nfe2e.udp_stream(VMS[0][0], VMS[1][0], VMS[1][2], n, port,
+                            wait=2)[0]
 
 
 def ping():
-    return subprocess.run(["ip", "netns", "exec", VMS[0][0], "ping", "-c",
-                           "3", "-i", "0.2", "-W", "2", VMS[1][2]],
-                          capture_output=True).returncode == 0
+    return nfe2e.ping(VMS[0][0], VMS[1][2])[0]
 
 
 def udp_flow(d):
-    flows = [f for f in d.j("dump-flows") if f["match"]["ip_proto"] == 17]
+    flows = d.flows(proto=17)
     return flows[0] if len(flows) == 1 else None
 
 
@@ -162,7 +73,7 @@ def model(d):
 
 def traffic(d, label, more=True):
     check(ping(), f"{label}: ping vm1 -> vm2")
-    icmp = [x for x in d.j("dump-flows") if x["match"]["ip_proto"] == 1]
+    icmp = d.flows(proto=1)
     check(len(icmp) == 2 and all(x["where"] == "software" and "N-3" in
                                  x["reason"] for x in icmp),
           f"{label}: both ICMP flows stay in software (N-3)")
@@ -253,17 +164,12 @@ def dump(d, label):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
-    if shutil.which("ping") is None:
-        print("SKIP: ping missing (iputils-ping, scripts/setup.sh)")
-        return 77
+    nfe2e.require(tools=("ping",), hint="iputils-ping, scripts/setup.sh")
     tmp = tempfile.mkdtemp(prefix="nfe", dir="/run")
     d = None
     try:
-        netns_up()
-        d = Daemon(tmp, True, ["--idle-timeout", "60"])
+        nfe2e.vms_up(VMS)
+        d = daemon(tmp, True, ["--idle-timeout", "60"])
         model(d)
         traffic(d, "run 1")
         acls(d)
@@ -271,7 +177,7 @@ def main():
         check(d.stop() == 0, "nicflowd exits 0 on SIGTERM")
         # 4 s: longer than the receiver's 2 s wait after the last
         # datagram plus an aging tick, so the flow is still there to check.
-        d = Daemon(tmp, False, ["--idle-timeout", "30", "--udp-timeout",
+        d = daemon(tmp, False, ["--idle-timeout", "30", "--udp-timeout",
                                 "4"])
         check([a["name"] for a in d.j("acl", "list")] == ["colour", "tally"]
               and [c["id"] for c in d.j("counter", "list")] == [0],
@@ -291,12 +197,11 @@ def main():
     finally:
         if d is not None:
             d.stop()
-        netns_down()
-        if failed:
-            print(open(os.path.join(tmp, "nicflowd.log")).read()[-3000:])
+        nfe2e.vms_down(VMS)
+        if nfe2e.failed:
+            nfe2e.dump_log(os.path.join(tmp, "nicflowd.log"))
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{0 if failed else 1} passed, {1 if failed else 0} failed")
-    return 1 if failed else 0
+    return nfe2e.finish(per_check=False)
 
 
 if __name__ == "__main__":

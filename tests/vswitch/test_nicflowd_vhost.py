@@ -29,33 +29,21 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-NFD, CTL = (os.path.abspath(a) for a in sys.argv[1:3])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nfe2e
+from nfe2e import NFD, check, quiet_link, sh
+
 TAG = f"vh{os.getpid() % 100000}"
 NS, TAP = f"{TAG}n1", f"{TAG}t1"
 VM1 = ("10.78.0.1", "02:00:00:78:00:01")
 VM2 = ("10.78.0.2", "02:00:00:78:00:02")
 N_UDP = 2000
-failed = 0
-
-
-def check(cond, what):
-    global failed
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failed += 1
-    return cond
-
-
-def sh(cmd, check_rc=True):
-    return subprocess.run(cmd, shell=True, check=check_rc, text=True,
-                          capture_output=True).stdout
 
 
 def telemetry(prefix, cmd):
@@ -72,50 +60,10 @@ def telemetry(prefix, cmd):
     return reply[cmd.split(",")[0]]
 
 
-class Daemon:
+def daemon(tmp, args):
     """nicflowd with the NIC inline on lcore 0 (-l 0, no service lcore):
     the second CPU is left to testpmd's forwarding lcore."""
-
-    def __init__(self, tmp, extra):
-        self.sock = os.path.join(tmp, "nfd.sock")
-        self.args = [NFD, "--no-huge", "-m", "512", "--file-prefix", TAG,
-                     "--no-pci", "-l", "0", "--",
-                     "--config", os.path.join(tmp, "nicflowd.json"),
-                     "--socket", self.sock, *extra]
-        self.log = open(os.path.join(tmp, "nicflowd.log"), "a")
-        self.p = subprocess.Popen(self.args, stdout=self.log,
-                                  stderr=subprocess.STDOUT)
-        end = time.time() + 30
-        while time.time() < end and self.p.poll() is None:
-            if os.path.exists(self.sock) and \
-                    self.ctl("port", "list")[0] == 0:
-                return
-            time.sleep(0.2)
-        raise RuntimeError("nicflowd did not come up: see " +
-                           self.log.name)
-
-    def ctl(self, *a, json_out=False):
-        r = subprocess.run([CTL, "-s", self.sock] +
-                           (["-j"] if json_out else []) + list(a),
-                           text=True, capture_output=True)
-        return r.returncode, r.stdout, r.stderr
-
-    def j(self, *a):
-        rc, out, err = self.ctl(*a, json_out=True)
-        if rc != 0:
-            raise RuntimeError(f"nicflowctl {a}: {err}")
-        return json.loads(out) if out.strip() else None
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
-        return self.p.returncode
+    return nfe2e.Daemon(tmp, TAG, args)
 
 
 class TestpmdVM:
@@ -156,8 +104,7 @@ def netns_up():
     sh(f"ip link set {TAP} netns {NS}")
     sh(f"ip -n {NS} link set {TAP} address {VM1[1]}")
     sh(f"ip -n {NS} addr add {VM1[0]}/24 dev {TAP}")
-    sh(f"ip netns exec {NS} sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
-       check_rc=False)
+    quiet_link("all", NS)
     sh(f"ip -n {NS} link set {TAP} up")
     sh(f"ip -n {NS} link set lo up")
     # testpmd answers no ARP: vm2's MAC is static, as a VM's would be
@@ -195,8 +142,7 @@ def wait_link(want, vdev="net_vhost0"):
 
 
 def udp_flows(d):
-    return {f["match"]["ip_dst"]: f for f in d.j("dump-flows")
-            if f["match"]["ip_proto"] == 17}
+    return {f["match"]["ip_dst"]: f for f in d.flows(proto=17)}
 
 
 def option_errors(tmp):
@@ -235,7 +181,7 @@ def telemetry_checks(d, label):
           f"{label}: /nicflowd/stats has the RPC's counters "
           f"(offloads {stats['offloads']})")
     fl = telemetry(TAG, "/nicflowd/flows")
-    flows = [f for f in d.j("dump-flows") if f["match"]["ip_proto"] == 17]
+    flows = d.flows(proto=17)
     nic = sum(f["counters"]["nic_packets"] for f in flows)
     check(fl["nic"] == 2 and fl["refused"] == 0 and
           fl["nic_packets"] >= nic and fl["max"] == 4096,
@@ -264,19 +210,15 @@ def telemetry_checks(d, label):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces, tap)")
-        return 77
-    if shutil.which("dpdk-testpmd") is None:
-        print("SKIP: dpdk-testpmd missing (dpdk package)")
-        return 77
+    nfe2e.require("network namespaces, tap", ("dpdk-testpmd",),
+                  "dpdk package")
     tmp = tempfile.mkdtemp(prefix=TAG, dir="/run")
     vsock = os.path.join(tmp, "vm2.sock")
     d = vm = None
     try:
         option_errors(tmp)
         stale_socket(vsock)
-        d = Daemon(tmp, ["--underlay", "net_null0,no-rx=1",
+        d = daemon(tmp, ["--underlay", "net_null0,no-rx=1",
                          "--vport", f"tap,iface={TAP}",
                          "--vport", f"vhost,path={vsock},vdpa-max-queues=1",
                          "--devargs", "uplink=net_null0,ctl=none"])
@@ -341,7 +283,7 @@ def main():
         check(not os.path.exists(vsock), "vhost-user socket removed on exit")
         sh(f"ip netns del {NS}", check_rc=False)
 
-        d = Daemon(tmp, [])
+        d = daemon(tmp, [])
         vp = telemetry(TAG, "/nicflowd/vports")
         cfg = json.load(open(os.path.join(tmp, "nicflowd.json")))
         check(sorted(vp) == ["net_tap0", "net_vhost0"] and
@@ -351,7 +293,7 @@ def main():
         check(d.stop() == 0, "restarted nicflowd exits 0")
 
         csock = os.path.join(tmp, "vmc.sock")
-        d = Daemon(tmp, ["--vport", f"tap,iface={TAP}",
+        d = daemon(tmp, ["--vport", f"tap,iface={TAP}",
                          "--vport", f"vhost,path={csock},client=1"])
         vp = telemetry(TAG, "/nicflowd/vports")["net_vhost0"]
         check(vp["client"] == 1 and vp["link"] == "down" and
@@ -374,17 +316,14 @@ def main():
             d.stop()
         sh(f"ip netns del {NS}", check_rc=False)
         sh(f"ip link del {TAP}", check_rc=False)
-        if failed:
+        if nfe2e.failed:
             for f in ("nicflowd.log", "testpmd.log"):
-                p = os.path.join(tmp, f)
-                if os.path.exists(p):
-                    print(f"--- {f}\n" + open(p).read()[-3000:])
+                nfe2e.dump_log(os.path.join(tmp, f), f"--- {f}")
         shutil.rmtree(tmp, ignore_errors=True)
         # EAL leaves its runtime directory (config, sockets) behind.
         for prefix in (TAG, f"{TAG}vm"):
             shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
-    print(f"{0 if failed else 1} passed, {1 if failed else 0} failed")
-    return 1 if failed else 0
+    return nfe2e.finish(per_check=False)
 
 
 if __name__ == "__main__":

@@ -19,17 +19,18 @@ changes (fip del, port del) taking effect on existing flows within 1 s.
 Needs root; prints SKIP and exits 77 otherwise. Cleans up on any failure.
 Usage: test_overlay_e2e.py NICFLOWD NICFLOWCTL
 """
-import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-NFD, CTL = (os.path.abspath(a) for a in sys.argv[1:3])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nfe2e
+from nfe2e import Capture, check, quiet_link, sh, snic
+
 T = f"ov{os.getpid() % 10000}"
 GW_MAC = "02:00:00:00:fe:01"
 MTU = 1450  # VXLAN over a 1500-byte underlay (N-15)
@@ -49,21 +50,6 @@ T_MAC = "02:00:00:05:00:05"
 TRUNK = [("t20", "blue", 20, "10.1.0.20"), ("t10", "green", 10, "10.2.0.10")]
 VTEP = {"A": "192.168.50.1", "B": "192.168.50.2", "K": "192.168.50.3"}
 K_MAC, K_IP = "02:00:00:01:00:03", "10.1.0.3"
-failed = 0
-passed = 0
-
-
-def check(cond, what):
-    global failed, passed
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    failed += not cond
-    passed += bool(cond)
-    return cond
-
-
-def sh(cmd, check_rc=True, timeout=60):
-    return subprocess.run(cmd, shell=True, check=check_rc, text=True,
-                          capture_output=True, timeout=timeout).stdout
 
 
 def ns(name):
@@ -71,46 +57,22 @@ def ns(name):
 
 
 def nsx(vm, cmd, **kw):
-    return sh(f"ip netns exec {ns(vm)} {cmd}", **kw)
-
-
-def quiet_link(dev, netns=None):
-    pre = f"ip netns exec {netns} " if netns else ""
-    sh(f"{pre}sysctl -qw net.ipv6.conf.{dev}.disable_ipv6=1", check_rc=False)
+    return nfe2e.nsx(ns(vm), cmd, **kw)
 
 
 def topo_up():
-    sh(f"ip link add {T}br type bridge")
-    sh(f"ip link set {T}br up")
-    quiet_link(f"{T}br")
-    for node in ("A", "B"):
-        sh(f"ip link add {T}u{node} type veth peer name {T}p{node}")
-        sh(f"ip link set {T}p{node} master {T}br up")
-        sh(f"ip link set {T}u{node} up")
-        quiet_link(f"{T}u{node}")
-        quiet_link(f"{T}p{node}")
+    nfe2e.underlay_up(f"{T}br", [(f"{T}u{n}", f"{T}p{n}") for n in "AB"])
+    for dev in (f"{T}br", f"{T}uA", f"{T}pA", f"{T}uB", f"{T}pB"):
+        quiet_link(dev)
     for vm, (_, mac, ip, gw) in VMS.items():
-        sh(f"ip netns add {ns(vm)}")
-        sh(f"ip link add {T}h{vm} type veth peer name eth0 netns {ns(vm)}")
-        sh(f"ip link set {T}h{vm} up")
+        nfe2e.vm_up(ns(vm), f"{T}h{vm}", mac, ip, MTU)
         quiet_link(f"{T}h{vm}")
-        nsx(vm, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
-            check_rc=False)
-        nsx(vm, f"ip link set eth0 address {mac} mtu {MTU}")
-        nsx(vm, f"ip addr add {ip} dev eth0")
-        nsx(vm, "ip link set eth0 up")
-        nsx(vm, "ip link set lo up")
-        nsx(vm, "ethtool -K eth0 tx off", check_rc=False)
         if gw:
             nsx(vm, f"ip route add default via {gw}")
     # t: a trunk VM. This kernel has no 802.1Q module, so its tagged
     # frames are sent with scapy and received by capture on eth0.
-    sh(f"ip netns add {ns('t')}")
-    sh(f"ip link add {T}ht type veth peer name eth0 netns {ns('t')}")
-    sh(f"ip link set {T}ht up")
+    nfe2e.vm_up(ns("t"), f"{T}ht", T_MAC, mtu=MTU)
     quiet_link(f"{T}ht")
-    nsx("t", "sysctl -qw net.ipv6.conf.all.disable_ipv6=1", check_rc=False)
-    nsx("t", f"ip link set eth0 address {T_MAC} mtu {MTU} up")
     # K: the kernel's own VXLAN VTEP, with a "VM" address on the device.
     sh(f"ip netns add {ns('k')}")
     sh(f"ip link add {T}pK type veth peer name eth0 netns {ns('k')}")
@@ -135,74 +97,25 @@ def topo_up():
 
 def topo_down():
     for vm in list(VMS) + ["k", "t"]:
-        sh(f"ip netns del {ns(vm)}", check_rc=False)
-        sh(f"ip link del {T}h{vm}", check_rc=False)
+        nfe2e.vm_down(ns(vm), f"{T}h{vm}")
     for node in ("A", "B"):
         sh(f"ip link del {T}u{node}", check_rc=False)
     sh(f"ip link del {T}br", check_rc=False)
 
 
-class Daemon:
+class Daemon(nfe2e.Daemon):
+    """nicflowd of node A or B: its uplink on the underlay bridge, its VMs
+    (and on A the trunk VM t) on VFs."""
+
     def __init__(self, tmp, node):
         self.node = node
-        self.sock = os.path.join(tmp, f"nfd{node}.sock")
         vms = [vm for vm, v in VMS.items() if v[0] == node]
-        args = [NFD, "--no-huge", "-m", "512", "--file-prefix", T + node,
-                "--no-pci", "-l", "0", "--",
-                "--config", os.path.join(tmp, f"nfd{node}.json"),
-                "--socket", self.sock, "--idle-timeout", "60",
-                "--underlay", f"net_af_packet0,iface={T}u{node}"]
         if node == "A":
             vms.append("t")
-        for i, vm in enumerate(vms):
-            args += ["--underlay", f"net_af_packet{i + 1},iface={T}h{vm}"]
-        args += ["--devargs", "uplink=net_af_packet0," + ",".join(
-            f"vf=net_af_packet{i + 1}" for i in range(len(vms))) +
-            ",ctl=none"]
-        self.log = open(os.path.join(tmp, f"nfd{node}.log"), "a")
-        self.p = subprocess.Popen(args, stdout=self.log,
-                                  stderr=subprocess.STDOUT)
-        end = time.time() + 30
-        while time.time() < end and self.p.poll() is None:
-            if os.path.exists(self.sock) and \
-                    self.ctl("port", "list")[0] == 0:
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"nicflowd {node} did not come up: see "
-                           + self.log.name)
-
-    def ctl(self, *a, json_out=False):
-        r = subprocess.run([CTL, "-s", self.sock] +
-                           (["-j"] if json_out else []) + list(a),
-                           text=True, capture_output=True)
-        return r.returncode, r.stdout, r.stderr
-
-    def do(self, *a):
-        rc, _, err = self.ctl(*a)
-        if rc != 0:
-            raise RuntimeError(f"node {self.node}: nicflowctl {a}: {err}")
-
-    def j(self, *a):
-        rc, out, err = self.ctl(*a, json_out=True)
-        if rc != 0:
-            raise RuntimeError(f"nicflowctl {a}: {err}")
-        return json.loads(out) if out.strip() else None
-
-    def flows(self, tpl=None, proto=None):
-        return [f for f in self.j("dump-flows")
-                if (tpl is None or f["actions"]["template"] == tpl) and
-                (proto is None or f["match"]["ip_proto"] == proto)]
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
-        return self.p.returncode
+        vdevs, devargs = snic([f"{T}h{vm}" for vm in vms], f"{T}u{node}")
+        super().__init__(tmp, T + node, ["--idle-timeout", "60", *vdevs,
+                                         "--devargs", devargs],
+                         stem=f"nfd{node}", name=f"nicflowd {node}")
 
 
 def model(d):
@@ -242,10 +155,7 @@ def model(d):
 
 
 def ping(src, dst, extra=""):
-    r = subprocess.run(f"ip netns exec {ns(src)} ping -c 3 -i 0.2 -W 2 "
-                       f"{extra} {dst}", shell=True, text=True,
-                       capture_output=True)
-    return r.returncode == 0, r.stdout
+    return nfe2e.ping(ns(src), dst, extra)
 
 
 def ttl_of(out):
@@ -253,60 +163,16 @@ def ttl_of(out):
     return int(m[-1]) if m else None
 
 
-# A UDP receiver counting datagrams and printing the peers it saw.
-UDP_RX = ("import socket,json;s=socket.socket(2,2);s.bind(('',{port}));"
-          "s.settimeout(3);n=0;peers=set()\n"
-          "try:\n while True:\n  d,a=s.recvfrom(4096);n+=1;peers.add(a[0])\n"
-          "except OSError: pass\nprint(json.dumps([n,sorted(peers)]))")
-UDP_TX = ("import socket,time;s=socket.socket(2,2)\n"
-          "for i in range({n}):\n s.sendto(b'x'*64,('{dst}',{port}))\n"
-          " time.sleep(0.002) if i%20==0 else None")
-
-
 def udp_send(src, dst_ip, n, port):
-    nsx(src, "/usr/bin/python3 -c \"" +
-        UDP_TX.format(n=n, dst=dst_ip, port=port) + "\"")
+    nfe2e.udp_send(ns(src), dst_ip, port, n)
 
 
 def udp(src, dst_vm, dst_ip, n, port):
-    rx = subprocess.Popen(["ip", "netns", "exec", ns(dst_vm),
-                           "/usr/bin/python3", "-c",
-                           UDP_RX.format(port=port)],
-                          stdout=subprocess.PIPE, text=True)
-    time.sleep(0.5)
-    nsx(src, "/usr/bin/python3 -c \"" +
-        UDP_TX.format(n=n, dst=dst_ip, port=port) + "\"")
-    out = rx.communicate(timeout=30)[0].strip()
-    return json.loads(out) if out else [0, []]
-
-
-# TCP: the receiver counts bytes and answers with the count and the peer.
-TCP_RX = ("import socket;s=socket.socket();s.setsockopt(1,2,1);"
-          "s.bind(('',{port}));s.listen(1);s.settimeout(60);"
-          "c,a=s.accept();n=0\n"
-          "while True:\n b=c.recv(1<<16)\n if not b: break\n n+=len(b)\n"
-          "c.sendall(('%d %s' % (n,a[0])).encode());c.close();print(n,a[0])")
-TCP_TX = ("import socket;s=socket.create_connection(('{dst}',{port}),10);"
-          "b=b'y'*(1<<16)\nfor i in range({chunks}): s.sendall(b)\n"
-          "s.shutdown(1);print(s.recv(100).decode())")
+    return nfe2e.udp_stream(ns(src), ns(dst_vm), dst_ip, n, port)
 
 
 def tcp(src, dst_vm, dst_ip, nbytes, port):
-    rx = subprocess.Popen(["ip", "netns", "exec", ns(dst_vm),
-                           "/usr/bin/python3", "-c",
-                           TCP_RX.format(port=port)],
-                          stdout=subprocess.PIPE, text=True)
-    time.sleep(0.5)
-    try:
-        out = nsx(src, "/usr/bin/python3 -c \"" +
-                  TCP_TX.format(dst=dst_ip, port=port,
-                                chunks=nbytes >> 16) + "\"", timeout=60)
-    except subprocess.SubprocessError as e:
-        rx.kill()
-        return None, str(e)
-    rx.communicate(timeout=30)
-    n, peer = out.split()
-    return int(n), peer
+    return nfe2e.tcp_stream(ns(src), ns(dst_vm), dst_ip, nbytes, port)
 
 
 def same_node_l2(a):
@@ -377,11 +243,7 @@ def fip(a):
 
 
 def tshark_vnis(iface, seconds, action):
-    cap = subprocess.Popen(["tshark", "-i", iface, "-a",
-                            f"duration:{seconds}", "-f", "udp port 4789",
-                            "-T", "fields", "-e", "vxlan.vni"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                           text=True)
+    cap = nfe2e.tshark(iface, seconds, "udp port 4789", ["vxlan.vni"])
     time.sleep(2)
     action()
     out = cap.communicate(timeout=seconds + 30)[0]
@@ -446,13 +308,9 @@ def tagged_rx(vid, port, action):
 
 
 def trunk(a, b):
-    rx = subprocess.Popen(["ip", "netns", "exec", ns("a1"),
-                           "/usr/bin/python3", "-c",
-                           UDP_RX.format(port=7030)],
-                          stdout=subprocess.PIPE, text=True)
-    time.sleep(0.5)
+    rx = nfe2e.UdpReceiver(ns("a1"), 7030)
     tagged_send(VMS["a1"][1], 20, "10.1.0.20", "10.1.0.1", 7030)
-    n, peers = json.loads(rx.communicate(timeout=60)[0])
+    n, peers = rx.result()
     got = tagged_rx(20, 7031, lambda: udp_send("a1", "10.1.0.20", 300,
                                                7031))
     time.sleep(0.5)
@@ -465,13 +323,9 @@ def trunk(a, b):
           f"trunk L2: {n}/300 VID 20 -> a1 untagged (POP_VLAN), {got}/300 "
           "a1 -> t arrive tagged VID 20 (PUSH_VLAN); both §7.2 rules in the "
           "NIC")
-    rx = subprocess.Popen(["ip", "netns", "exec", ns("x1"),
-                           "/usr/bin/python3", "-c",
-                           UDP_RX.format(port=7032)],
-                          stdout=subprocess.PIPE, text=True)
-    time.sleep(0.5)
+    rx = nfe2e.UdpReceiver(ns("x1"), 7032)
     tagged_send(GW_MAC, 10, "10.2.0.10", "172.16.0.10", 7032)
-    n, peers = json.loads(rx.communicate(timeout=60)[0])
+    n, peers = rx.result()
     time.sleep(0.5)
     routed = [f for f in a.flows("l3", 17) if f["match"]["vlan_tci"] == 10]
     check(n == 300 and peers == ["10.2.0.10"] and len(routed) == 1 and
@@ -485,13 +339,9 @@ def trunk(a, b):
     check(got == 300 and len(dec) == 1 and dec[0]["where"] == "nic",
           f"trunk cross node: {got}/300 from b1 reach t tagged VID 20 "
           "(§7.3 ingress PUSH_VLAN in the NIC)")
-    rx = subprocess.Popen(["ip", "netns", "exec", ns("b1"),
-                           "/usr/bin/python3", "-c",
-                           UDP_RX.format(port=7034)],
-                          stdout=subprocess.PIPE, text=True)
-    time.sleep(0.5)
+    rx = nfe2e.UdpReceiver(ns("b1"), 7034)
     tagged_send(VMS["b1"][1], 20, "10.1.0.20", "10.1.0.2", 7034)
-    n, _ = json.loads(rx.communicate(timeout=60)[0])
+    n, _ = rx.result()
     time.sleep(0.5)
     enc = [f for f in a.flows("l2-encap", 17) if f["match"]["vlan_tci"] == 20]
     check(n == 300 and len(enc) == 1 and enc[0]["where"] == "nic",
@@ -525,29 +375,6 @@ def kernel_vxlan(a):
     check(n == 10 << 20, f"interop: TCP {n} bytes a1 -> kernel VXLAN")
     n, _ = tcp("k", "a1", "10.1.0.1", 10 << 20, 7009)
     check(n == 10 << 20, f"interop: TCP {n} bytes kernel VXLAN -> a1")
-
-
-class Capture:
-    """tshark writing a pcap, read back with scapy."""
-
-    def __init__(self, iface, bpf, netns=None, tmp="/run"):
-        self.path = tempfile.mktemp(suffix=".pcap", dir=tmp)
-        pre = ["ip", "netns", "exec", netns] if netns else []
-        self.p = subprocess.Popen(pre + ["tshark", "-i", iface, "-f", bpf,
-                                         "-w", self.path, "-q"],
-                                  stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        time.sleep(2)
-
-    def frames(self):
-        from scapy.all import rdpcap
-        time.sleep(1)
-        self.p.send_signal(signal.SIGINT)
-        self.p.wait(timeout=20)
-        try:
-            return [bytes(p) for p in rdpcap(self.path)]
-        finally:
-            os.unlink(self.path)
 
 
 def mirrors(a):
@@ -586,12 +413,8 @@ def mirrors(a):
 
 
 def isolation(a):
-    cap = subprocess.Popen(["ip", "netns", "exec", ns("a1"), "tshark", "-i",
-                            "eth0", "-a", "duration:6", "-f",
-                            f"ether src {VMS['a3'][1]}", "-T", "fields",
-                            "-e", "frame.number"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                           text=True)
+    cap = nfe2e.tshark("eth0", 6, f"ether src {VMS['a3'][1]}",
+                       ["frame.number"], netns=ns("a1"))
     time.sleep(2)
     nsx("a3", "/usr/bin/python3 -c \"import socket;s=socket.socket(2,2);"
         "s.setsockopt(1,6,1)\nfor i in range(300): "
@@ -635,13 +458,7 @@ def ttl_expiry():
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
-    for tool in ("ping", "tshark"):
-        if shutil.which(tool) is None:
-            print(f"SKIP: {tool} missing (scripts/setup.sh)")
-            return 77
+    nfe2e.require(tools=("ping", "tshark"))
     tmp = tempfile.mkdtemp(prefix="nfov", dir="/run")
     ds = []
     try:
@@ -669,14 +486,12 @@ def main():
         for d in ds:
             d.stop()
         topo_down()
-        if failed or sys.exc_info()[0] is not None:
+        if nfe2e.failed or sys.exc_info()[0] is not None:
             for n in ("A", "B"):
-                p = os.path.join(tmp, f"nfd{n}.log")
-                if os.path.exists(p):
-                    print(f"--- nicflowd {n}\n" + open(p).read()[-2000:])
+                nfe2e.dump_log(os.path.join(tmp, f"nfd{n}.log"),
+                               f"--- nicflowd {n}", 2000)
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return nfe2e.finish()
 
 
 if __name__ == "__main__":

@@ -23,119 +23,35 @@ Usage: test_sg_e2e.py NICFLOWD NICFLOWCTL
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-NFD, CTL = (os.path.abspath(a) for a in sys.argv[1:3])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nfe2e
+from nfe2e import check, py, snic
+
 TAG = f"sg{os.getpid() % 100000}"
 VMS = [(f"{TAG}n1", f"{TAG}h1", "10.78.0.1", "02:00:00:78:00:01"),
        (f"{TAG}n2", f"{TAG}h2", "10.78.0.2", "02:00:00:78:00:02")]
 TCP_BYTES = 8 << 20
 UDP_TIMEOUT = 5
 FIN_TIMEOUT = 2
-failed = 0
 
 
-def check(cond, what):
-    global failed
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failed += 1
-    return cond
-
-
-def sh(cmd, check_rc=True):
-    return subprocess.run(cmd, shell=True, check=check_rc, text=True,
-                          capture_output=True).stdout
-
-
-def netns_up():
-    for ns, host, ip, mac in VMS:
-        sh(f"ip netns add {ns}")
-        sh(f"ip link add {host} type veth peer name eth0 netns {ns}")
-        sh(f"ip link set {host} up")
-        sh(f"ip -n {ns} link set eth0 address {mac}")
-        sh(f"ip -n {ns} addr add {ip}/24 dev eth0")
-        sh(f"ip -n {ns} link set eth0 up")
-        sh(f"ip -n {ns} link set lo up")
-        sh(f"ip netns exec {ns} ethtool -K eth0 tx off", check_rc=False)
-        sh(f"ip netns exec {ns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
-           check_rc=False)
-
-
-def netns_down():
-    for ns, host, _, _ in VMS:
-        sh(f"ip netns del {ns}", check_rc=False)
-        sh(f"ip link del {host}", check_rc=False)
-
-
-class Daemon:
-    def __init__(self, tmp):
-        self.sock = os.path.join(tmp, "nfd.sock")
-        args = [NFD, "--no-huge", "-m", "512", "--file-prefix", TAG,
-                "--no-pci", "-l", "0", "--",
-                "--config", os.path.join(tmp, "nicflowd.json"),
-                "--socket", self.sock, "--idle-timeout", "60",
-                "--ct-udp-timeout", str(UDP_TIMEOUT),
-                "--ct-fin-timeout", str(FIN_TIMEOUT),
-                "--underlay", "net_null0,no-rx=1",
-                "--underlay", f"net_af_packet0,iface={VMS[0][1]}",
-                "--underlay", f"net_af_packet1,iface={VMS[1][1]}",
-                "--devargs", "uplink=net_null0,vf=net_af_packet0,"
-                "vf=net_af_packet1,ctl=none"]
-        self.log = open(os.path.join(tmp, "nicflowd.log"), "a")
-        self.p = subprocess.Popen(args, stdout=self.log,
-                                  stderr=subprocess.STDOUT)
-        end = time.time() + 30
-        while time.time() < end and self.p.poll() is None:
-            if os.path.exists(self.sock) and \
-                    self.ctl("port", "list")[0] == 0:
-                return
-            time.sleep(0.2)
-        raise RuntimeError("nicflowd did not come up: see " +
-                           self.log.name)
-
-    def ctl(self, *a, json_out=False):
-        r = subprocess.run([CTL, "-s", self.sock] +
-                           (["-j"] if json_out else []) + list(a),
-                           text=True, capture_output=True)
-        return r.returncode, r.stdout, r.stderr
-
-    def ok(self, *a):
-        rc, _, err = self.ctl(*a)
-        check(rc == 0, " ".join(a) + (f" ({err.strip()})" if rc else ""))
-
-    def j(self, *a):
-        rc, out, err = self.ctl(*a, json_out=True)
-        if rc != 0:
-            raise RuntimeError(f"nicflowctl {a}: {err}")
-        return json.loads(out) if out.strip() else None
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
-        return self.p.returncode
-
-
-def py(ns, code, **kw):
-    return subprocess.Popen(["ip", "netns", "exec", ns, "/usr/bin/python3",
-                             "-c", code], text=True, stdout=subprocess.PIPE,
-                            **kw)
+def daemon(tmp):
+    vdevs, devargs = snic([VMS[0][1], VMS[1][1]])
+    return nfe2e.Daemon(tmp, TAG, ["--idle-timeout", "60",
+                                   "--ct-udp-timeout", str(UDP_TIMEOUT),
+                                   "--ct-fin-timeout", str(FIN_TIMEOUT),
+                                   *vdevs, "--devargs", devargs])
 
 
 def flows(d, proto, port=None):
-    return [f for f in d.j("dump-flows") if f["match"]["ip_proto"] == proto
-            and (port is None or port in (f["match"].get("tp_dst"),
-                                          f["match"].get("tp_src")))]
+    return [f for f in d.flows(proto=proto)
+            if port is None or port in (f["match"].get("tp_dst"),
+                                        f["match"].get("tp_src"))]
 
 
 def drops(d, why):
@@ -147,18 +63,10 @@ last_sent = 0.0
 
 def udp_stream(n, port, wait=2):
     global last_sent
-    rx = py(VMS[1][0],
-            f"import socket;s=socket.socket(2,2);s.bind(('',{port}));"
-            f"s.settimeout({wait});n=0\n"
-            "try:\n while True: s.recv(2048); n+=1\n"
-            "except OSError: pass\nprint(n)")
-    time.sleep(0.5)
-    sh(f"ip netns exec {VMS[0][0]} /usr/bin/python3 -c \"import socket,time;"
-       f"s=socket.socket(2,2);s.bind(('',{port}))\nfor i in range({n}):\n"
-       f" s.sendto(b'x'*64,('{VMS[1][2]}',{port}))\n"
-       " time.sleep(0.002) if i%20==0 else None\"")
+    rx = nfe2e.UdpReceiver(VMS[1][0], port, wait)
+    nfe2e.udp_send(VMS[0][0], VMS[1][2], port, n, sport=port)
     last_sent = time.time()
-    return int(rx.communicate(timeout=30)[0].strip() or 0)
+    return rx.result()[0]
 
 
 def model(d):
@@ -341,14 +249,12 @@ def revalidate(d):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
+    nfe2e.require()
     tmp = tempfile.mkdtemp(prefix="sge", dir="/run")
     d = None
     try:
-        netns_up()
-        d = Daemon(tmp)
+        nfe2e.vms_up(VMS)
+        d = daemon(tmp)
         model(d)
         tcp_connection(d)
         tcp_denied(d)
@@ -362,12 +268,11 @@ def main():
     finally:
         if d is not None:
             d.stop()
-        netns_down()
-        if failed:
-            print(open(os.path.join(tmp, "nicflowd.log")).read()[-3000:])
+        nfe2e.vms_down(VMS)
+        if nfe2e.failed:
+            nfe2e.dump_log(os.path.join(tmp, "nicflowd.log"))
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{0 if failed else 1} passed, {1 if failed else 0} failed")
-    return 1 if failed else 0
+    return nfe2e.finish(per_check=False)
 
 
 if __name__ == "__main__":

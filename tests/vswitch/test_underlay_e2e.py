@@ -25,17 +25,17 @@ underlay bridge, and a Linux kernel VXLAN VTEP K as the remote.
 Needs root; prints SKIP and exits 77 otherwise. Cleans up on any failure.
 Usage: test_underlay_e2e.py NICFLOWD NICFLOWCTL
 """
-import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
-NFD, CTL = (os.path.abspath(a) for a in sys.argv[1:3])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nfe2e
+from nfe2e import check, sh, snic
+
 T = f"ul{os.getpid() % 10000}"
 VMS = {  # name: nic, mac, ip, mtu
     "a1": (0, "02:00:00:07:00:01", "10.1.0.1", 1450),
@@ -45,43 +45,16 @@ VMS = {  # name: nic, mac, ip, mtu
 K_MAC, K_MAC2, K_IP = "02:00:00:07:00:03", "02:00:00:07:00:33", "10.1.0.3"
 K_VTEP, VTEP = "192.168.50.3", "192.168.50.1"
 KEMAC, KEMAC2 = "02:00:00:70:00:03", "02:00:00:70:00:43"  # K's eth0
-failed = passed = 0
-
-
-def check(cond, what):
-    global failed, passed
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    failed += not cond
-    passed += bool(cond)
-    return cond
-
-
-def sh(cmd, check_rc=True, timeout=60):
-    return subprocess.run(cmd, shell=True, check=check_rc, text=True,
-                          capture_output=True, timeout=timeout).stdout
 
 
 def nsx(ns, cmd, **kw):
-    return sh(f"ip netns exec {T}{ns} {cmd}", **kw)
+    return nfe2e.nsx(f"{T}{ns}", cmd, **kw)
 
 
 def topo_up():
-    sh(f"ip link add {T}br type bridge")
-    sh(f"ip link set {T}br up")
-    for i in (0, 1):
-        sh(f"ip link add {T}u{i} type veth peer name {T}p{i}")
-        sh(f"ip link set {T}p{i} master {T}br up")
-        sh(f"ip link set {T}u{i} up")
+    nfe2e.underlay_up(f"{T}br", [(f"{T}u{i}", f"{T}p{i}") for i in (0, 1)])
     for vm, (_, mac, ip, mtu) in VMS.items():
-        sh(f"ip netns add {T}{vm}")
-        sh(f"ip link add {T}h{vm} type veth peer name eth0 netns {T}{vm}")
-        sh(f"ip link set {T}h{vm} up")
-        nsx(vm, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
-            check_rc=False)
-        nsx(vm, f"ip link set eth0 address {mac} mtu {mtu}")
-        nsx(vm, f"ip addr add {ip}/24 dev eth0")
-        nsx(vm, "ip link set eth0 up")
-        nsx(vm, "ethtool -K eth0 tx off", check_rc=False)
+        nfe2e.vm_up(f"{T}{vm}", f"{T}h{vm}", mac, f"{ip}/24", mtu)
         # The ARP for K is answered by the switch (remote k1): static is
         # the same and keeps the counters simple.
         nsx(vm, f"ip neigh replace {K_IP} lladdr {K_MAC} dev eth0")
@@ -102,57 +75,23 @@ def topo_up():
 
 def topo_down():
     for vm in list(VMS) + ["k"]:
-        sh(f"ip netns del {T}{vm}", check_rc=False)
-        sh(f"ip link del {T}h{vm}", check_rc=False)
+        nfe2e.vm_down(f"{T}{vm}", f"{T}h{vm}")
     for i in (0, 1):
         sh(f"ip link del {T}u{i}", check_rc=False)
     sh(f"ip link del {T}br", check_rc=False)
 
 
-class Daemon:
+class Daemon(nfe2e.Daemon):
+    """nicflowd with two NICs: NIC 0 (uplink u0; a1, a2), NIC 1 (uplink
+    u1; c1); no config file."""
+
     def __init__(self, tmp):
-        self.sock = os.path.join(tmp, "nfd.sock")
-        a = ["net_af_packet0,iface=" + f"{T}u0",
-             "net_af_packet1,iface=" + f"{T}ha1",
-             "net_af_packet2,iface=" + f"{T}ha2",
-             "net_af_packet3,iface=" + f"{T}u1",
-             "net_af_packet4,iface=" + f"{T}hc1"]
-        args = [NFD, "--no-huge", "-m", "512", "--file-prefix", T,
-                "--no-pci", "-l", "0", "--", "--socket", self.sock,
-                "--idle-timeout", "60", "--neigh-refresh", "2"]
-        for u in a:
-            args += ["--underlay", u]
-        args += ["--devargs", "uplink=net_af_packet0,vf=net_af_packet1,"
-                 "vf=net_af_packet2,ctl=none",
-                 "--extra-nic", "net_snic1,uplink=net_af_packet3,"
-                 "vf=net_af_packet4,ctl=none"]
-        self.log = open(os.path.join(tmp, "nfd.log"), "a")
-        self.p = subprocess.Popen(args, stdout=self.log,
-                                  stderr=subprocess.STDOUT)
-        end = time.time() + 30
-        while time.time() < end and self.p.poll() is None:
-            if os.path.exists(self.sock) and \
-                    self.ctl("port", "list")[0] == 0:
-                return
-            time.sleep(0.2)
-        raise RuntimeError("nicflowd did not come up")
-
-    def ctl(self, *a, json_out=False):
-        r = subprocess.run([CTL, "-s", self.sock] +
-                           (["-j"] if json_out else []) + list(a),
-                           text=True, capture_output=True)
-        return r.returncode, r.stdout, r.stderr
-
-    def do(self, *a):
-        rc, _, err = self.ctl(*a)
-        if rc != 0:
-            raise RuntimeError(f"nicflowctl {a}: {err}")
-
-    def j(self, *a):
-        rc, out, err = self.ctl(*a, json_out=True)
-        if rc != 0:
-            raise RuntimeError(f"nicflowctl {a}: {err}")
-        return json.loads(out) if out.strip() else None
+        vdevs0, nic0 = snic([f"{T}ha1", f"{T}ha2"], f"{T}u0")
+        vdevs1, nic1 = snic([f"{T}hc1"], f"{T}u1", first=3)
+        super().__init__(tmp, T, ["--idle-timeout", "60", "--neigh-refresh",
+                                  "2", *vdevs0, *vdevs1, "--devargs", nic0,
+                                  "--extra-nic", "net_snic1," + nic1],
+                         stem="nfd", config=False)
 
     def flow_of(self, vm, proto=17):
         for f in self.j("dump-flows"):
@@ -160,16 +99,6 @@ class Daemon:
                     f["match"]["ip_proto"] == proto:
                 return f
         return None
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
 
 
 def model(d):
@@ -186,16 +115,14 @@ def model(d):
     d.do("route", "add", f"{K_VTEP}/32", "uplink", "net_snic0")
 
 
-class Sender(threading.Thread):
+class Sender:
     """UDP datagrams from vm to K every ~4 ms until stopped."""
 
     def __init__(self, vm, port):
-        super().__init__(daemon=True)
-        self.p = subprocess.Popen(
-            ["ip", "netns", "exec", f"{T}{vm}", "/usr/bin/python3", "-c",
-             "import socket,time,sys;s=socket.socket(2,2)\n"
-             "while True:\n"
-             f" s.sendto(b'u'*64,('{K_IP}',{port}));time.sleep(0.004)"],
+        self.p = nfe2e.py(
+            f"{T}{vm}", "import socket,time,sys;s=socket.socket(2,2)\n"
+            "while True:\n"
+            f" s.sendto(b'u'*64,('{K_IP}',{port}));time.sleep(0.004)",
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop(self):
@@ -206,12 +133,9 @@ class Sender(threading.Thread):
 def capture(seconds, fields):
     """VXLAN toward K (not K's own ICMP errors back to us); for the
     Ethernet fields tshark lists outer, inner: the outer comes first."""
-    return subprocess.Popen(
-        ["ip", "netns", "exec", f"{T}k", "tshark", "-p", "-i", "eth0", "-a",
-         f"duration:{seconds}", "-f", f"udp port 4789 and dst host {K_VTEP}",
-         "-T", "fields", "-E", "occurrence=f"] +
-        sum((["-e", f] for f in fields), []),
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return nfe2e.tshark("eth0", seconds,
+                        f"udp port 4789 and dst host {K_VTEP}", fields,
+                        netns=f"{T}k", opts=("-p", "-E", "occurrence=f"))
 
 
 def gating(d):
@@ -295,21 +219,14 @@ def decap_move(d):
             for f in d.j("dump-flows") if "vxlan_encap" in f["actions"]}
     u0 = next(iter(macs))  # a1's encap leaves by NIC 0's uplink now
     u1 = sh(f"cat /sys/class/net/{T}u1/address").strip()
-    rx = subprocess.Popen(
-        ["ip", "netns", "exec", f"{T}a1", "/usr/bin/python3", "-c",
-         "import socket;s=socket.socket(2,2);s.bind(('',7103));"
-         "s.settimeout(3);n=0\ntry:\n while True: s.recv(99); n+=1\n"
-         "except OSError: pass\nprint(n)"], stdout=subprocess.PIPE,
-        text=True)
-    snd = subprocess.Popen(
-        ["ip", "netns", "exec", f"{T}k", "/usr/bin/python3", "-c",
-         "import socket,time;s=socket.socket(2,2)\nfor i in range(2000):\n"
-         f" s.sendto(b'd'*64,('{VMS['a1'][2]}',7103));time.sleep(0.004)"])
+    rx = nfe2e.UdpReceiver(f"{T}a1", 7103)
+    snd = nfe2e.py(f"{T}k", "import socket,time;s=socket.socket(2,2)\n"
+                   "for i in range(2000):\n"
+                   f" s.sendto(b'd'*64,('{VMS['a1'][2]}',7103));"
+                   "time.sleep(0.004)", stdout=None)
 
     def decaps():
-        return {f["match"]["in_port"]: f for f in d.j("dump-flows")
-                if f["actions"]["template"] == "l2-decap" and
-                f["match"]["ip_proto"] == 17}
+        return {f["match"]["in_port"]: f for f in d.flows("l2-decap", 17)}
     nsx("k", f"ip neigh replace {VTEP} lladdr {u0} dev eth0 nud permanent")
     time.sleep(2)
     before = decaps()
@@ -320,7 +237,7 @@ def decap_move(d):
     time.sleep(2.5)
     back = decaps()
     snd.wait(timeout=30)
-    n = int(rx.communicate(timeout=30)[0].strip() or 0)
+    n = rx.result()[0]
     p0 = next(iter(before), None)
     check(len(before) == 1 and before[p0]["where"] == "nic",
           "decap via NIC 0: K -> a1 offloaded on NIC 0")
@@ -355,13 +272,7 @@ def mtu(d):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
-    for tool in ("ping", "tshark"):
-        if shutil.which(tool) is None:
-            print(f"SKIP: {tool} missing (scripts/setup.sh)")
-            return 77
+    nfe2e.require(tools=("ping", "tshark"))
     tmp = tempfile.mkdtemp(prefix="nful", dir="/run")
     d = None
     s = None
@@ -382,13 +293,10 @@ def main():
         if d is not None:
             d.stop()
         topo_down()
-        if failed or sys.exc_info()[0] is not None:
-            p = os.path.join(tmp, "nfd.log")
-            if os.path.exists(p):
-                print(open(p).read()[-3000:])
+        if nfe2e.failed or sys.exc_info()[0] is not None:
+            nfe2e.dump_log(os.path.join(tmp, "nfd.log"))
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return nfe2e.finish()
 
 
 if __name__ == "__main__":
