@@ -182,17 +182,36 @@ class Daemon:
         cfg = ["--config", os.path.join(tmp, f"{stem}.json")] if config \
             else []
         self.log = open(os.path.join(tmp, f"{stem}.log"), "a")
-        self.p = subprocess.Popen(
-            [NFD, "--no-huge", "-m", "512", "--file-prefix", prefix,
-             "--no-pci", *eal, "--", *cfg, "--socket", self.sock, *args],
-            stdout=self.log, stderr=subprocess.STDOUT)
+        argv = [NFD, "--no-huge", "-m", "512", "--file-prefix", prefix,
+                "--no-pci", *eal, "--", *cfg, "--socket", self.sock, *args]
+        # DPDK 22.11's af_packet joins PACKET_FANOUT group (pid ^ ifindex):
+        # two processes whose pid ^ ifindex collide on different
+        # interfaces get EINVAL and the port is not created. A new
+        # process has a new pid; anything else is a real failure.
+        for _ in range(3):
+            start = self.log.tell()
+            self.p = subprocess.Popen(argv, stdout=self.log,
+                                      stderr=subprocess.STDOUT)
+            if self._wait_up():
+                return
+            if self.p.poll() is None:
+                self.p.kill()
+                self.p.wait()
+            with open(self.log.name) as f:
+                f.seek(start)
+                if "could not set PACKET_FANOUT" not in f.read():
+                    break
+        raise RuntimeError(f"{name} did not come up: see {self.log.name}")
+
+    def _wait_up(self):
+        """True once the daemon answers on its socket (30 s at most)."""
         end = time.time() + 30
         while time.time() < end and self.p.poll() is None:
             if os.path.exists(self.sock) and \
                     self.ctl("port", "list")[0] == 0:
-                return
+                return True
             time.sleep(0.2)
-        raise RuntimeError(f"{name} did not come up: see {self.log.name}")
+        return False
 
     def ctl(self, *a, json_out=False):
         """nicflowctl a: (exit status, stdout, stderr)."""
