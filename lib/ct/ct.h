@@ -17,7 +17,9 @@
  * lets the aging pass (ct_age) remove them. A TCP state machine good
  * enough for a firewall runs on every looked-up packet and flags invalid
  * packets (an ACK with no connection, a SYN with another sequence number
- * on an established connection, ...). In *autonomous mode*
+ * on an established connection, ...), and per-direction sequence/window
+ * tracking flags segments outside what the peer may legitimately send or
+ * acknowledge (CT_CFG_F_NO_TCP_WINDOW turns it off). In *autonomous mode*
  * (ct_worker_process) the tracker creates connections itself and only
  * asks the application about first packets.
  *
@@ -27,7 +29,7 @@
  * key lives in an rte_hash created with lock-free readers
  * (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF); the
  * position rte_hash returns for a key indexes a preallocated array of
- * 56-byte entries, so adding and removing never allocate. An entry's life
+ * 80-byte entries, so adding and removing never allocate. An entry's life
  * (free, claimed, live, dead) and its TCP state share one 32-bit word
  * changed by compare-and-swap: that word is how racing adders of the same
  * connection agree on one winner (C-5, the duplicate filter: the loser gets
@@ -37,6 +39,19 @@
  * reused only once every registered reader has passed a quiescent state.
  * Protocol behaviour plugs in through a small ops table per L4 protocol
  * (TCP, UDP), like Open vSwitch's ct_l4_proto.
+ *
+ * TCP windows: each direction keeps, in the entry, the highest sequence
+ * it sent (end), the highest it may send (maxend: the peer's ACK plus
+ * its advertised window) and its largest window, with the window scale
+ * from the SYN options, the way Linux's tcp_in_window does. Only the
+ * state word is changed by compare-and-swap; the window fields are
+ * advisory: each edge only moves forward, by a relaxed CAS loop of its
+ * own, so racing packets of one connection on two threads keep the
+ * furthest edge and never move one back, and the checks read a snapshot
+ * field by field (a racing update can only widen what is accepted, or
+ * narrow the lower bounds, which lie a whole window back). A packet is
+ * checked before its state transition is committed and flagged invalid
+ * without changing anything.
  *
  * Thread-safety: ct_lookup_burst and the ct_entry_* getters are lock-free
  * and may run on any number of threads; each such thread registers with
@@ -108,7 +123,9 @@ enum ct_verdict {
 	CT_V_INVALID,  /**< flagged: no entry and cannot start one (e.g. an
 			 *  ACK), or contradicts the tracked state (e.g. a
 			 *  SYN with another ISN on an established
-			 *  connection); the state is left unchanged */
+			 *  connection), or lies outside the TCP windows;
+			 *  the state is left unchanged, nothing counted
+			 *  (struct ct_result.why says which) */
 };
 
 /**
@@ -127,18 +144,45 @@ struct ct_tuple {
 	uint8_t family; /**< 4 or 6 */
 };
 
-/** One packet as the tracker needs it (see ct_pkt_from_key()). */
+/**
+ * One packet as the tracker needs it (see ct_pkt_from_mbuf(),
+ * ct_pkt_from_key(), ct_pkt_tcp()). Zero-initialise it: a packet without
+ * CT_TCPI_WIN in @c tcp_info is checked by the TCP state machine only.
+ */
 struct ct_pkt {
 	struct ct_tuple tuple;
 	uint32_t seq;      /**< TCP sequence number, host order */
 	uint32_t ack;      /**< TCP acknowledgement number, host order */
 	uint8_t tcp_flags; /**< TCP flags byte (FIN 0x01 SYN 0x02 RST 0x04
 			    *  ACK 0x10) */
+	uint8_t tcp_wscale; /**< window-scale option of a SYN (0..14), valid
+			     *  with CT_TCPI_WSCALE */
 	uint16_t len;      /**< bytes counted for this packet */
+	uint16_t tcp_win;  /**< TCP window field, host order, unscaled */
+	uint8_t tcp_info;  /**< CT_TCPI_*: which TCP fields are filled in */
+	uint8_t pad;
+	uint32_t tcp_dlen; /**< TCP payload bytes (after the options) */
 };
+/** tcp_win and tcp_dlen are valid: the packet is window-checked. */
+#define CT_TCPI_WIN 0x01
+/** The SYN carried a window-scale option (value in tcp_wscale). */
+#define CT_TCPI_WSCALE 0x02
 
 struct ct_entry;
 struct ct;
+
+/** Why a packet is CT_V_INVALID (struct ct_result.why). */
+enum ct_invalid {
+	CT_INV_NONE = 0,  /**< not invalid */
+	CT_INV_NO_CONN,   /**< no entry and the packet cannot start one */
+	CT_INV_STATE,     /**< the TCP state machine refused it */
+	CT_INV_SEQ_HIGH,  /**< data beyond the receiver's window */
+	CT_INV_SEQ_LOW,   /**< data more than a window below what was sent
+			   *  (an old duplicate) */
+	CT_INV_ACK_HIGH,  /**< acknowledges data the peer never sent */
+	CT_INV_ACK_LOW,   /**< acknowledges more than a window back */
+	CT_INV_MAX
+};
 
 /** Result of looking one packet up. */
 struct ct_result {
@@ -147,6 +191,7 @@ struct ct_result {
 	uint8_t verdict;        /**< enum ct_verdict */
 	uint8_t dir;            /**< enum ct_dir of the packet (entry only) */
 	uint8_t state;          /**< enum ct_tcp_state after the packet */
+	uint8_t why;            /**< enum ct_invalid (CT_V_INVALID only) */
 };
 
 /**
@@ -247,6 +292,20 @@ struct ct_cfg {
  * ~95% of the next power of two (e.g. 1,000,000 of 2^20).
  */
 #define CT_CFG_F_COMPACT 0x08
+/**
+ * No TCP sequence/window tracking: TCP packets are judged by the state
+ * machine alone (flags, ISNs), as before window tracking existed.
+ */
+#define CT_CFG_F_NO_TCP_WINDOW 0x10
+/**
+ * Pick up TCP connections mid-stream (Linux's nf_conntrack_tcp_loose): a
+ * segment with ACK and none of SYN/FIN/RST that finds no entry is CT_V_NEW
+ * instead of CT_V_INVALID, and ct_entry_add accepts it, creating an
+ * ESTABLISHED entry. The window scale of a picked-up connection is unknown,
+ * so its windows are taken as scaled by 14 (the largest): its segments are
+ * checked loosely, its ACKs exactly once both sides have been seen.
+ */
+#define CT_CFG_F_TCP_PICKUP 0x20
 
 /** Defaults: 64K connections, 4K actions, 16 readers, Linux-like timeouts. */
 #define CT_CFG_DEFAULT                                                        \
@@ -277,13 +336,38 @@ void ct_thread_quiescent(struct ct *ct, unsigned int tid);
 
 /**
  * Fill a ct_pkt from a parsed flow key (lib/pkt).
- * @param l4  the TCP header (for seq/ack), or NULL for UDP
+ * @param l4  the TCP header (seq, ack, window), or
+ *            NULL for UDP. The payload length is not known from a key, so
+ *            the packet is not window-checked (no CT_TCPI_WIN) unless the
+ *            caller then calls ct_pkt_tcp() with the L4 length, or uses
+ *            ct_pkt_from_mbuf() instead.
  * @return 0, or -ENOTSUP when the key is not IPv4/IPv6 TCP/UDP or is a
  *         tunnelled or fragmented packet (C-1: non-encapsulated only).
  */
 int ct_pkt_from_key(struct ct_pkt *p, uint16_t zone,
 		    const struct nf_flow_key *key, const void *l4,
 		    uint16_t len);
+
+/**
+ * Fill the TCP fields of @p p from a TCP header: seq, ack, flags, window,
+ * the window-scale option of a SYN, and the payload length; sets
+ * CT_TCPI_WIN (and CT_TCPI_WSCALE when the option is there).
+ * @param th     the TCP header (options must follow it in memory)
+ * @param l4_len bytes from the TCP header to the end of the IP payload
+ * @return 0; -EINVAL when the data offset is below 5 or beyond l4_len (p's
+ *         TCP fields are then left without CT_TCPI_WIN).
+ */
+int ct_pkt_tcp(struct ct_pkt *p, const void *th, uint32_t l4_len);
+
+/**
+ * ct_pkt_from_key() plus, for TCP, ct_pkt_tcp() with the L4 length taken
+ * from the IP header: the way to build window-checked packets.
+ * @param m    the frame nf_pkt_parse() parsed into @p key and @p lay
+ * @return 0, -ENOTSUP (as ct_pkt_from_key), -EINVAL (malformed TCP).
+ */
+int ct_pkt_from_mbuf(struct ct_pkt *p, uint16_t zone,
+		     const struct nf_flow_key *key, const struct rte_mbuf *m,
+		     const struct nf_pkt_layout *lay);
 
 /**
  * Look up a burst of packets, update TCP state, last-seen time and
@@ -299,7 +383,9 @@ unsigned int ct_lookup_burst(struct ct *ct, const struct ct_pkt *pkts,
 /**
  * Managed mode (C-2): create the connection @p p starts (p is its origin
  * direction) and account p as its first packet. For TCP, p must be a
- * SYN without ACK (the state becomes SYN_SENT).
+ * SYN without ACK (the state becomes SYN_SENT) or, with
+ * CT_CFG_F_TCP_PICKUP, a segment with ACK and none of SYN/FIN/RST (the
+ * state becomes ESTABLISHED).
  * @param out the new entry (or, with -EEXIST, the existing one); may be
  *        NULL
  * @return 0; -EEXIST: the connection exists (a racing first packet lost:
@@ -454,6 +540,8 @@ void ct_aging_stop(struct ct *ct);
 
 /** Name of a TCP state ("established", ...). */
 const char *ct_tcp_state_name(enum ct_tcp_state s);
+/** Name of an invalid reason ("seq_high", ...). */
+const char *ct_invalid_name(enum ct_invalid why);
 
 #ifdef __cplusplus
 }

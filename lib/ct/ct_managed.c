@@ -173,7 +173,7 @@ ct_entry_add(struct ct *ct, const struct ct_pkt *p,
 	l4 = ct_i_proto(p->tuple.proto);
 	if (l4 == NULL)
 		return -EPROTONOSUPPORT;
-	if (!l4->valid_new(p) ||
+	if (!l4->valid_new(ct, p) ||
 			(p->tuple.family != 4 && p->tuple.family != 6))
 		return -EINVAL;
 	swapped = ct_i_key(&p->tuple, &k);
@@ -198,7 +198,7 @@ ct_entry_add(struct ct *ct, const struct ct_pkt *p,
 	}
 	/* The slot is ours and invisible to lookups until the release
 	 * store below, so plain writes suffice. */
-	l4->init(e, p, &state);
+	l4->init(ct, e, p, &state);
 	e->meta = prm ? prm->meta : 0;
 	e->fwd[0] = prm ? prm->fwd[0] : CT_FWD_NONE;
 	e->fwd[1] = prm && !(prm->flags & CT_EF_ORIG_ONLY) ? prm->fwd[1] :

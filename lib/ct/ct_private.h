@@ -75,21 +75,42 @@ ct_w_set_state(uint32_t w, uint32_t state)
 }
 
 /*
- * 56 bytes: with the 48-byte rte_hash key slot and its bucket share this
- * keeps a connection near 128 bytes (C-6). Packet counts are 32-bit per
- * direction (4G packets), byte counts 64-bit.
+ * TCP window state of one direction (the "sender" of its packets), after
+ * Linux's ip_ct_tcp_state and OVS's tcp_peer. Sequence numbers compare
+ * modulo 2^32. Written with relaxed atomics: end, maxend and maxwin only
+ * advance (a CAS loop per field), the rest is set when the direction is
+ * (re)initialised by a SYN or picked up. See ct.h, "TCP windows".
+ */
+struct ct_tcp_peer {
+	uint32_t end;     /* highest seq + len (+ SYN/FIN) sent */
+	uint32_t maxend;  /* highest seq it may send: peer's ack + window */
+	uint16_t maxwin;  /* largest window field it advertised (unscaled) */
+	uint8_t wscale;   /* the scale its window fields are shifted by */
+	uint8_t flags;    /* CT_TP_* */
+};
+#define CT_TP_KNOWN 0x01 /* initialised from one of its packets */
+#define CT_TP_SYN 0x02   /* ... from its SYN: the scale is known */
+#define CT_TP_WSOPT 0x04 /* its SYN carried the window-scale option */
+/* Scale assumed for a direction picked up mid-stream (RFC 7323 max). */
+#define CT_TP_GUESS_SCALE 14
+
+/*
+ * 80 bytes: with the 48-byte rte_hash key slot and its bucket share a
+ * connection takes ~150 bytes (C-6). The fields every packet touches
+ * (word, last_seen, counters, the TCP window state) come first. Packet
+ * counts are 32-bit per direction (4G packets), byte counts 64-bit.
  */
 struct ct_entry {
 	uint32_t word;      /* life | state | flags | ownership, CAS only */
-	uint32_t meta;
 	uint32_t last_seen; /* table clock in ms, compared wrap-safe */
-	uint16_t fwd[2];
-	uint32_t action[2];
-	uint32_t isn[2];    /* TCP initial sequence number per direction */
 	uint32_t pkts[2];
 	uint64_t bytes[2];
+	struct ct_tcp_peer peer[2]; /* TCP window state per direction */
+	uint32_t isn[2];    /* TCP initial sequence number per direction */
+	uint32_t meta;
+	uint16_t fwd[2];
+	uint32_t action[2];
 };
-
 /* An action slot: shared (created by the user) or one entry's own NAT. */
 struct ct_action {
 	struct ct_nat nat;
@@ -100,13 +121,15 @@ struct ct_action {
 /* Per-protocol behaviour, like OVS's struct ct_l4_proto. */
 struct ct_l4_proto {
 	/* may this packet create a connection? */
-	bool (*valid_new)(const struct ct_pkt *p);
+	bool (*valid_new)(const struct ct *ct, const struct ct_pkt *p);
 	/* first packet: initial state, stored in *state */
-	void (*init)(struct ct_entry *e, const struct ct_pkt *p,
-		     uint32_t *state);
-	/* packet of direction dir on a live entry: CAS the word, verdict */
-	enum ct_verdict (*update)(struct ct_entry *e, enum ct_dir dir,
-				  const struct ct_pkt *p);
+	void (*init)(const struct ct *ct, struct ct_entry *e,
+		     const struct ct_pkt *p, uint32_t *state);
+	/* packet of direction dir on a live entry: CAS the word, verdict;
+	 * *why gets the enum ct_invalid of an invalid one */
+	enum ct_verdict (*update)(const struct ct *ct, struct ct_entry *e,
+				  enum ct_dir dir, const struct ct_pkt *p,
+				  uint8_t *why);
 	/* idle timeout of the entry in its state word w, ms */
 	uint32_t (*timeout_ms)(const struct ct *ct, uint32_t w);
 };

@@ -521,3 +521,14 @@ ct_tcp_state_name(enum ct_tcp_state s)
 
 	return (unsigned int)s < CT_TCP_STATE_MAX ? names[s] : "?";
 }
+
+const char *
+ct_invalid_name(enum ct_invalid why)
+{
+	static const char *const names[CT_INV_MAX] = {
+		"none", "no_conn", "state", "seq_high", "seq_low",
+		"ack_high", "ack_low",
+	};
+
+	return (unsigned int)why < CT_INV_MAX ? names[why] : "?";
+}

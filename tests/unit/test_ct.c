@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -652,6 +653,521 @@ policy(struct ct *ct, const struct ct_pkt *p, struct ct_entry_params *prm,
 	return CT_FIRST_ADD;
 }
 
+/* ---- TCP sequence/window tracking ---- */
+
+/* A window-checked segment: dlen payload bytes, window field win. */
+static struct ct_pkt
+wseg(const struct ct_pkt *base, uint8_t flags, uint32_t seq, uint32_t ack,
+     uint32_t dlen, uint16_t win)
+{
+	struct ct_pkt p = seg(base, flags, seq, ack);
+
+	p.tcp_info = CT_TCPI_WIN;
+	p.tcp_dlen = dlen;
+	p.tcp_win = win;
+	return p;
+}
+
+/* A window-checked SYN or SYN-ACK; ws < 0: no window-scale option. */
+static struct ct_pkt
+wsyn(const struct ct_pkt *base, uint8_t flags, uint32_t seq, uint32_t ack,
+     uint16_t win, int ws)
+{
+	struct ct_pkt p = wseg(base, flags, seq, ack, 0, win);
+
+	if (ws >= 0) {
+		p.tcp_info |= CT_TCPI_WSCALE;
+		p.tcp_wscale = (uint8_t)ws;
+	}
+	return p;
+}
+
+/* Look p up; check verdict and, for invalid ones, the reason. */
+#define WIN(ct, p, v_, why_)                                                  \
+	do {                                                                  \
+		struct ct_pkt p_ = (p);                                       \
+		struct ct_result r_ = look((ct), &p_);                        \
+		NF_CHECK_EQ(r_.verdict, (v_));                                \
+		NF_CHECK_EQ(r_.why, (why_));                                  \
+	} while (0)
+
+/* Client SYN (ISN 1000, window 64240, scale 7) and a server SYN-ACK (ISN
+ * 5000, window 65160, scale sws or none) and the client's ACK. */
+static struct ct_entry *
+whandshake(struct ct *ct, const struct ct_pkt *c, const struct ct_pkt *s,
+	   int sws)
+{
+	struct ct_pkt syn = wsyn(c, F_SYN, 1000, 0, 64240, 7);
+	struct ct_entry *e = NULL;
+
+	NF_CHECK_EQ(ct_entry_add(ct, &syn, NULL, &e), 0);
+	WIN(ct, wsyn(s, F_SYN | F_ACK, 5000, 1001, 65160, sws), CT_V_EST, 0);
+	WIN(ct, wseg(c, F_ACK, 1001, 5001, 0, 502), CT_V_EST, 0);
+	NF_CHECK_EQ(ct_entry_state(e), CT_TCP_ESTABLISHED);
+	return e;
+}
+
+/* Client sends n full segments from *seq (ack 5001, window 502). */
+static void
+wsend(struct ct *ct, const struct ct_pkt *c, uint32_t *seq, int n,
+      uint8_t want)
+{
+	for (int i = 0; i < n; i++, *seq += 1448)
+		WIN(ct, wseg(c, F_ACK, *seq, 5001, 1448, 502), want,
+			want == CT_V_EST ? CT_INV_NONE : CT_INV_SEQ_HIGH);
+}
+
+NF_TEST(tcp_window_scaled_transfer)
+{
+	struct ct *ct = mk_ct(1024, 0);
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 42000, 0), s = rev(&c);
+	struct ct_entry *e = whandshake(ct, &c, &s, 9);
+	uint32_t seq = 1001, cend, sseq = 5001;
+	uint64_t pk0, pk1, pk, by;
+
+	/* the server opens 200 << 9 = 102400 bytes: more than the 65160 of
+	 * its (unscaled) SYN-ACK, so this only passes with scaling */
+	WIN(ct, wseg(&s, F_ACK, 5001, 1001, 0, 200), CT_V_EST, 0);
+	wsend(ct, &c, &seq, 60, CT_V_EST);           /* 86880 bytes */
+	WIN(ct, wseg(&s, F_ACK, 5001, seq, 0, 200), CT_V_EST, 0);
+	wsend(ct, &c, &seq, 60, CT_V_EST);           /* 173760 in all */
+	cend = seq;
+	WIN(ct, wseg(&s, F_ACK, 5001, cend, 0, 200), CT_V_EST, 0);
+	/* receiver window now ends at cend + 102400, and the server's
+	 * largest window is 102400 */
+	/* retransmissions inside the window pass */
+	WIN(ct, wseg(&c, F_ACK, cend - 10 * 1448, 5001, 1448, 502),
+		CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, 1001 + 100 * 1448, 5001, 1448, 502),
+		CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, cend - 102400 - 1448, 5001, 1448, 502),
+		CT_V_EST, 0);
+	/* an old duplicate more than that window below the highest
+	 * sequence sent */
+	WIN(ct, wseg(&c, F_ACK, cend - 102400 - 1449, 5001, 1448, 502),
+		CT_V_INVALID, CT_INV_SEQ_LOW);
+	WIN(ct, wseg(&c, F_ACK, 1001, 5001, 1448, 502), CT_V_INVALID,
+		CT_INV_SEQ_LOW);
+	/* beyond the window, and far beyond */
+	WIN(ct, wseg(&c, F_ACK, cend + 102401, 5001, 1448, 502),
+		CT_V_INVALID, CT_INV_SEQ_HIGH);
+	WIN(ct, wseg(&c, F_ACK, cend + 10000000, 5001, 1448, 502),
+		CT_V_INVALID, CT_INV_SEQ_HIGH);
+	/* the invalid segments did not count as sent: acking them is an
+	 * ACK for data never sent */
+	WIN(ct, wseg(&s, F_ACK, 5001, cend + 10001448, 0, 200),
+		CT_V_INVALID, CT_INV_ACK_HIGH);
+	/* a segment starting at the window's edge is accepted (Linux
+	 * does the same) and may then be acked */
+	WIN(ct, wseg(&c, F_ACK, cend + 102400, 5001, 1448, 502), CT_V_EST, 0);
+	WIN(ct, wseg(&s, F_ACK, 5001, cend + 102400 + 1448, 0, 200),
+		CT_V_EST, 0);
+	seq = cend + 102400 + 1448;
+	/* an ACK for server data never sent, then real server data */
+	WIN(ct, wseg(&c, F_ACK, seq, 5002, 0, 502), CT_V_INVALID,
+		CT_INV_ACK_HIGH);
+	/* the client opened 502 << 7 = 64256 bytes: 60 segments fit, the
+	 * 65th does not */
+	for (int i = 0; i < 60; i++, sseq += 1000)
+		WIN(ct, wseg(&s, F_ACK, sseq, seq, 1000, 200), CT_V_EST, 0);
+	WIN(ct, wseg(&s, F_ACK, 5001 + 64257, seq, 1000, 200), CT_V_INVALID,
+		CT_INV_SEQ_HIGH);
+	WIN(ct, wseg(&c, F_ACK, seq, sseq, 0, 502), CT_V_EST, 0);
+	/* a stale ACK: more than the client's largest window (502 << 7)
+	 * below what the server sent */
+	WIN(ct, wseg(&c, F_ACK, seq, sseq - 64256 - 1, 0, 502), CT_V_INVALID,
+		CT_INV_ACK_LOW);
+	WIN(ct, wseg(&c, F_ACK, seq, sseq - 64256 + 1, 0, 502), CT_V_EST, 0);
+	/* window probe / keepalive: empty segments only have their ACK
+	 * checked */
+	WIN(ct, wseg(&c, F_ACK, seq - 1, sseq, 0, 502), CT_V_EST, 0);
+	/* invalid packets are not counted */
+	ct_entry_counters(e, CT_DIR_ORIG, &pk0, &by);
+	ct_entry_counters(e, CT_DIR_REPLY, &pk1, &by);
+	WIN(ct, wseg(&c, F_ACK, seq + 50000000, sseq, 10, 502), CT_V_INVALID,
+		CT_INV_SEQ_HIGH);
+	ct_entry_counters(e, CT_DIR_ORIG, &pk, &by);
+	NF_CHECK_EQ(pk, pk0);
+	ct_entry_counters(e, CT_DIR_REPLY, &pk, &by);
+	NF_CHECK_EQ(pk, pk1);
+	/* a blind RST far from the window does not close the connection */
+	WIN(ct, wseg(&s, F_RST, sseq + 50000000, 0, 0, 0), CT_V_INVALID,
+		CT_INV_SEQ_HIGH);
+	NF_CHECK_EQ(ct_entry_state(e), CT_TCP_ESTABLISHED);
+	/* FIN/FIN/ACK: each FIN takes one sequence number */
+	WIN(ct, wseg(&c, F_FIN | F_ACK, seq, sseq, 0, 502), CT_V_EST, 0);
+	WIN(ct, wseg(&s, F_ACK, sseq, seq + 2, 0, 200), CT_V_INVALID,
+		CT_INV_ACK_HIGH);
+	WIN(ct, wseg(&s, F_FIN | F_ACK, sseq, seq + 1, 0, 200), CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, seq + 1, sseq + 1, 0, 502), CT_V_END, 0);
+	NF_CHECK_EQ(ct_entry_state(e), CT_TCP_TIME_WAIT);
+	/* port reuse: a new SYN starts new sequence spaces */
+	WIN(ct, wsyn(&c, F_SYN, 777777, 0, 1000, -1), CT_V_EST, 0);
+	WIN(ct, wsyn(&s, F_SYN | F_ACK, 99, 777778, 1000, -1), CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, 777778, 100, 500, 1000), CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, 777778 + 1001, 100, 500, 1000), CT_V_INVALID,
+		CT_INV_SEQ_HIGH);
+	ct_destroy(ct);
+}
+
+/* Scaling is on only when both SYNs carry the option (RFC 7323). */
+NF_TEST(tcp_window_scale_one_sided)
+{
+	struct ct *ct = mk_ct(1024, 0);
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 42001, 0), s = rev(&c);
+	uint32_t seq = 1001;
+
+	whandshake(ct, &c, &s, -1); /* the server sends no option */
+	/* window 200 is 200 bytes, not 200 << 7 */
+	WIN(ct, wseg(&s, F_ACK, 5001, 1001, 0, 200), CT_V_EST, 0);
+	/* 65160 (SYN-ACK) still bounds the client: 46 segments start in
+	 * it (the last one at its edge) */
+	wsend(ct, &c, &seq, 46, CT_V_EST);
+	wsend(ct, &c, &seq, 1, CT_V_INVALID);
+	/* the client's window 502 is 502 bytes too */
+	WIN(ct, wseg(&s, F_ACK, 5001, seq - 2 * 1448, 1000, 200), CT_V_EST,
+		0);
+	WIN(ct, wseg(&s, F_ACK, 6001, seq - 2 * 1448, 1000, 200),
+		CT_V_INVALID,
+		CT_INV_SEQ_HIGH);
+	ct_destroy(ct);
+}
+
+/* The same bad packets with window checking off: all pass. */
+NF_TEST(tcp_window_off)
+{
+	struct ct *ct = mk_ct(1024, CT_CFG_F_NO_TCP_WINDOW);
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 42002, 0), s = rev(&c);
+
+	whandshake(ct, &c, &s, 9);
+	WIN(ct, wseg(&c, F_ACK, 1001 + 100000000, 5001, 1448, 502), CT_V_EST,
+		0);
+	WIN(ct, wseg(&c, F_ACK, 1001 - 100000000, 5001, 1448, 502), CT_V_EST,
+		0);
+	WIN(ct, wseg(&s, F_ACK, 5001, 1001 + 300000000, 0, 200), CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, 1001, 5001 + 300000000, 0, 502), CT_V_EST, 0);
+	WIN(ct, wseg(&s, F_RST, 5001 + 50000000, 0, 0, 0), CT_V_END, 0);
+	/* the state machine still runs */
+	WIN(ct, wseg(&c, F_ACK, 1001, 5001, 0, 502), CT_V_INVALID,
+		CT_INV_STATE);
+	ct_destroy(ct);
+}
+
+/* Packets without window information (no CT_TCPI_WIN) on a connection
+ * that has some: judged by the state machine only, and the window
+ * state picks up from the next packet that has it. */
+NF_TEST(tcp_window_mixed_info)
+{
+	struct ct *ct = mk_ct(1024, 0);
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 42003, 0), s = rev(&c);
+
+	whandshake(ct, &c, &s, 9);
+	WIN(ct, seg(&c, F_ACK, 1001 + 100000000, 5001), CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, 1001 + 100000000, 5001, 10, 502),
+		CT_V_INVALID, CT_INV_SEQ_HIGH);
+	/* a connection whose SYNs had none: windows learnt mid-stream */
+	c.tuple.sport = rte_cpu_to_be_16(42004);
+	s = rev(&c);
+	handshake(ct, &c, &s);
+	WIN(ct, wseg(&c, F_ACK, 101, 501, 100, 1000), CT_V_EST, 0);
+	WIN(ct, wseg(&s, F_ACK, 501, 201, 0, 1000), CT_V_EST, 0);
+	WIN(ct, wseg(&s, F_ACK, 501, 202, 0, 1000), CT_V_INVALID,
+		CT_INV_ACK_HIGH);
+	ct_destroy(ct);
+}
+
+/* RSTs: in the window they close, answering a SYN they carry seq 0. */
+NF_TEST(tcp_window_rst)
+{
+	struct ct *ct = mk_ct(1024, 0);
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 42005, 0), s = rev(&c);
+	struct ct_pkt syn = wsyn(&c, F_SYN, 1000, 0, 64240, 7);
+
+	NF_CHECK_EQ(ct_entry_add(ct, &syn, NULL, NULL), 0);
+	/* a port-closed answer acknowledging another ISN: not ours */
+	WIN(ct, wseg(&s, F_RST | F_ACK, 0, 4242, 0, 0), CT_V_INVALID,
+		CT_INV_ACK_HIGH);
+	WIN(ct, wseg(&s, F_RST | F_ACK, 0, 1001, 0, 0), CT_V_END, 0);
+	c.tuple.sport = rte_cpu_to_be_16(42006);
+	s = rev(&c);
+	whandshake(ct, &c, &s, 9);
+	WIN(ct, wseg(&c, F_RST, 1001 + 70000, 0, 0, 0), CT_V_INVALID,
+		CT_INV_SEQ_HIGH);
+	WIN(ct, wseg(&c, F_RST, 1001, 0, 0, 0), CT_V_END, 0);
+	ct_destroy(ct);
+}
+
+NF_TEST(tcp_pickup_mid_stream)
+{
+	struct ct *ct = mk_ct(1024, 0);
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 42010, 0), s = rev(&c);
+	struct ct_pkt d = wseg(&c, F_ACK, 7000, 9000, 100, 1000);
+	struct ct_entry *e = NULL;
+	struct ct_result r;
+
+	/* without CT_CFG_F_TCP_PICKUP an ACK with no entry is invalid */
+	WIN(ct, d, CT_V_INVALID, CT_INV_NO_CONN);
+	NF_CHECK_EQ(ct_entry_add(ct, &d, NULL, NULL), -EINVAL);
+	ct_destroy(ct);
+
+	ct = mk_ct(1024, CT_CFG_F_TCP_PICKUP);
+	WIN(ct, d, CT_V_NEW, 0);
+	/* RST, FIN and SYN-ACK segments are not picked up */
+	WIN(ct, wseg(&c, F_ACK | F_FIN, 7000, 9000, 0, 1000), CT_V_INVALID,
+		CT_INV_NO_CONN);
+	WIN(ct, wseg(&c, F_RST, 7000, 0, 0, 0), CT_V_INVALID, CT_INV_NO_CONN);
+	NF_CHECK_EQ(ct_entry_add(ct, &d, NULL, &e), 0);
+	NF_CHECK_EQ(ct_entry_state(e), CT_TCP_ESTABLISHED);
+	/* accepted, then tracked: the server's side is learnt from its
+	 * first segment, and ACKs are held to what each side sent */
+	WIN(ct, wseg(&s, F_ACK, 9000, 7100, 50, 1000), CT_V_EST, 0);
+	WIN(ct, wseg(&s, F_ACK, 9050, 7101, 0, 1000), CT_V_INVALID,
+		CT_INV_ACK_HIGH);
+	WIN(ct, wseg(&c, F_ACK, 7100, 9051, 0, 1000), CT_V_INVALID,
+		CT_INV_ACK_HIGH);
+	WIN(ct, wseg(&c, F_ACK, 7100, 9050, 100, 1000), CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, 7000, 9050, 100, 1000), CT_V_EST, 0);
+	WIN(ct, wseg(&s, F_ACK, 9050, 7200, 0, 1000), CT_V_EST, 0);
+	/* the state machine tracks it to its end */
+	r = lookv(ct, wseg(&c, F_FIN | F_ACK, 7200, 9050, 0, 1000));
+	NF_CHECK_EQ(r.state, CT_TCP_FIN_WAIT);
+	WIN(ct, wseg(&s, F_FIN | F_ACK, 9050, 7201, 0, 1000), CT_V_EST, 0);
+	WIN(ct, wseg(&c, F_ACK, 7201, 9051, 0, 1000), CT_V_END, 0);
+	ct_destroy(ct);
+}
+
+NF_TEST(tcp_parse_options)
+{
+	uint8_t buf[60 + 100] = { 0 };
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)buf;
+	uint8_t *o = buf + 20;
+	struct ct_pkt p = { 0 };
+	struct rte_mempool *mp;
+	struct rte_mbuf *m;
+	struct nf_flow_key key;
+	struct nf_pkt_layout lay;
+
+	th->sent_seq = rte_cpu_to_be_32(0xfffffff0);
+	th->recv_ack = rte_cpu_to_be_32(12);
+	th->rx_win = rte_cpu_to_be_16(64240);
+	th->tcp_flags = F_SYN;
+	/* MSS 1460, SACK-permitted, NOP, window scale 7, EOL */
+	o[0] = 2, o[1] = 4, o[2] = 0x05, o[3] = 0xb4;
+	o[4] = 4, o[5] = 2;
+	o[6] = 1;
+	o[7] = 3, o[8] = 3, o[9] = 7;
+	o[10] = 0;
+	th->data_off = 8 << 4; /* 32 bytes */
+	NF_CHECK_EQ(ct_pkt_tcp(&p, th, 32), 0);
+	NF_CHECK_EQ(p.seq, 0xfffffff0u);
+	NF_CHECK_EQ(p.ack, 12);
+	NF_CHECK_EQ(p.tcp_win, 64240);
+	NF_CHECK_EQ(p.tcp_dlen, 0);
+	NF_CHECK_EQ(p.tcp_flags, F_SYN);
+	NF_CHECK_EQ(p.tcp_info, CT_TCPI_WIN | CT_TCPI_WSCALE);
+	NF_CHECK_EQ(p.tcp_wscale, 7);
+	/* shift above 14 is 14; payload counted */
+	o[9] = 20;
+	NF_CHECK_EQ(ct_pkt_tcp(&p, th, 32 + 100), 0);
+	NF_CHECK_EQ(p.tcp_wscale, 14);
+	NF_CHECK_EQ(p.tcp_dlen, 100);
+	/* only a SYN's option counts */
+	th->tcp_flags = F_ACK;
+	NF_CHECK_EQ(ct_pkt_tcp(&p, th, 32), 0);
+	NF_CHECK_EQ(p.tcp_info, CT_TCPI_WIN);
+	/* a truncated option ends the walk, the header stays valid */
+	th->tcp_flags = F_SYN;
+	o[7] = 1, o[8] = 1, o[9] = 1, o[10] = 3, o[11] = 9;
+	NF_CHECK_EQ(ct_pkt_tcp(&p, th, 32), 0);
+	NF_CHECK_EQ(p.tcp_info, CT_TCPI_WIN);
+	/* data offset below 5 or beyond the segment */
+	th->data_off = 4 << 4;
+	NF_CHECK_EQ(ct_pkt_tcp(&p, th, 32), -EINVAL);
+	NF_CHECK_EQ(p.tcp_info, 0);
+	th->data_off = 8 << 4;
+	NF_CHECK_EQ(ct_pkt_tcp(&p, th, 31), -EINVAL);
+
+	/* from a frame: 8 payload bytes after a 20-byte header */
+	mp = rte_pktmbuf_pool_create("ct_tcp_mp", 63, 0, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	NF_CHECK(mp != NULL);
+	if (mp == NULL)
+		return;
+	p = pkt4(IPPROTO_TCP, 42020, 3);
+	for (int v6 = 0; v6 < 2; v6++) {
+		m = mk_frame(mp, v6, IPPROTO_TCP, &p);
+		NF_CHECK(m != NULL);
+		if (m == NULL)
+			break;
+		NF_CHECK_EQ(nf_pkt_parse(m, 0, &key, &lay), 0);
+		struct ct_pkt q;
+
+		NF_CHECK_EQ(ct_pkt_from_mbuf(&q, 3, &key, m, &lay), 0);
+		NF_CHECK_EQ(q.tcp_info, CT_TCPI_WIN);
+		NF_CHECK_EQ(q.tcp_dlen, 8);
+		NF_CHECK_EQ(q.tcp_flags, F_ACK);
+		NF_CHECK_EQ(q.len, m->pkt_len);
+		NF_CHECK_EQ(q.tuple.zone, 3);
+		rte_pktmbuf_free(m);
+	}
+	rte_mempool_free(mp);
+}
+
+/*
+ * Three threads on one connection, across the 2^32 sequence wrap: two
+ * send the client's data, interleaved (even and odd segments, so the
+ * client's highest sequence is advanced by both), within the window the
+ * server opened, each also retransmitting an older segment; the third
+ * sends the server's ACKs of what has been accepted. Every packet is
+ * legitimate, so none may be flagged however the window updates of the
+ * threads interleave; an edge moved back by a racing writer would flag
+ * the next ACK beyond it.
+ */
+struct wrace_conn {
+	struct ct *ct;
+	struct ct_pkt c, s;
+	uint32_t isn;
+	uint32_t next[2];  /* per client thread: its next segment index */
+	uint32_t acked;    /* bytes the server has acked */
+	uint32_t done;     /* client threads finished */
+	uint64_t bad, pkts;
+};
+
+struct wrace_client {
+	struct wrace_conn *w;
+	uint32_t id;
+};
+
+#define WR_SEGS 100000
+#define WR_WIN 64 /* window field, scale 7: 8192 bytes */
+
+static void *
+wr_client(void *v)
+{
+	struct wrace_client *wc = v;
+	struct wrace_conn *w = wc->w;
+	uint64_t bad = 0;
+
+	for (uint32_t i = wc->id; i < WR_SEGS;) {
+		uint32_t acked = __atomic_load_n(&w->acked, __ATOMIC_ACQUIRE);
+		struct ct_pkt p;
+		struct ct_result r;
+
+		if (i * 1000u + 1000 > acked + WR_WIN * 128) {
+			sched_yield();
+			continue;
+		}
+		p = wseg(&w->c, F_ACK, w->isn + 1 + i * 1000u, 5001, 1000,
+			500);
+		r = look(w->ct, &p);
+		bad += r.verdict != CT_V_EST;
+		if (i > 0) {
+			/* segment i - 1 ends at or above the acked edge, and
+			 * nothing is sent beyond it + one window: the
+			 * retransmission is never more than a window back */
+			p.seq -= 1000;
+			r = look(w->ct, &p);
+			bad += r.verdict != CT_V_EST;
+		}
+		i += 2;
+		__atomic_store_n(&w->next[wc->id], i, __ATOMIC_RELEASE);
+	}
+	__atomic_fetch_add(&w->bad, bad, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *
+wr_server(void *v)
+{
+	struct wrace_conn *w = v;
+	uint64_t bad = 0;
+
+	uint32_t last0 = UINT32_MAX, last1 = UINT32_MAX;
+
+	while (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) < 2) {
+		uint32_t n0 = __atomic_load_n(&w->next[0], __ATOMIC_ACQUIRE);
+		uint32_t n1 = __atomic_load_n(&w->next[1], __ATOMIC_ACQUIRE);
+
+		if (n0 == last0 && n1 == last1) {
+			sched_yield(); /* nothing new to acknowledge */
+			continue;
+		}
+		last0 = n0, last1 = n1;
+		/* every segment below both threads' next one was accepted:
+		 * the senders stay within a window of that; and the ACK is
+		 * of the highest segment accepted (the tracker knows no
+		 * holes), which an edge moved back would refuse */
+		uint32_t lo = RTE_MIN(RTE_MIN(n0, n1), (uint32_t)WR_SEGS);
+		uint32_t hi = RTE_MIN(RTE_MAX(n0, n1) - 1, (uint32_t)WR_SEGS);
+		struct ct_pkt p = wseg(&w->s, F_ACK, 5001,
+			w->isn + 1 + hi * 1000u, 0, WR_WIN);
+		struct ct_result r = look(w->ct, &p);
+
+		bad += r.verdict != CT_V_EST;
+		__atomic_store_n(&w->acked, lo * 1000u, __ATOMIC_RELEASE);
+		w->pkts++;
+	}
+	__atomic_fetch_add(&w->bad, bad, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+NF_TEST(tcp_window_threads)
+{
+	struct wrace_conn w = { 0 };
+	struct wrace_client wc[2] = { { &w, 0 }, { &w, 1 } };
+	pthread_t t[3];
+	struct ct_pkt syn;
+
+	w.ct = mk_ct(1024, 0);
+	w.c = pkt4(IPPROTO_TCP, 42030, 0);
+	w.s = rev(&w.c);
+	w.isn = 0xffffffffu - 50000000u; /* wraps after 50 MB */
+	w.next[1] = 1;
+	syn = wsyn(&w.c, F_SYN, w.isn, 0, 64240, 7);
+	NF_CHECK_EQ(ct_entry_add(w.ct, &syn, NULL, NULL), 0);
+	WIN(w.ct, wsyn(&w.s, F_SYN | F_ACK, 5000, w.isn + 1, 8192, 7),
+		CT_V_EST, 0);
+	WIN(w.ct, wseg(&w.c, F_ACK, w.isn + 1, 5001, 0, 500), CT_V_EST, 0);
+	pthread_create(&t[0], NULL, wr_client, &wc[0]);
+	pthread_create(&t[1], NULL, wr_client, &wc[1]);
+	pthread_create(&t[2], NULL, wr_server, &w);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	printf("     window race: %d client segments (+ retransmissions) "
+		"from 2 threads, %llu server ACKs, %llu flagged\n", WR_SEGS,
+		(unsigned long long)w.pkts, (unsigned long long)w.bad);
+	NF_CHECK_EQ(w.bad, 0);
+	ct_destroy(w.ct);
+}
+
+/* Autonomous mode drops what the window check flags. */
+NF_TEST(autonomous_window)
+{
+	struct ct *ct = mk_ct(1024, 0);
+	struct ct_pkt c = pkt4(IPPROTO_TCP, 42040, 0), s = rev(&c);
+	struct ct_result r;
+	uint8_t fate;
+	int calls = 0;
+	struct ct_pkt p[4] = {
+		wsyn(&c, F_SYN, 1000, 0, 64240, 7),
+		wsyn(&s, F_SYN | F_ACK, 5000, 1001, 65160, 7),
+		wseg(&c, F_ACK, 1001, 5001, 100, 502),
+		wseg(&c, F_ACK, 1001 + 5000000, 5001, 100, 502),
+	};
+	static const uint8_t want[4] = { CT_V_NEW, CT_V_EST, CT_V_EST,
+		CT_V_INVALID };
+
+	for (int i = 0; i < 4; i++) {
+		ct_worker_process(ct, &p[i], 1, policy, &calls, &r, &fate);
+		NF_CHECK_EQ(r.verdict, want[i]);
+		NF_CHECK_EQ(fate, i == 3 ? CT_FATE_DROP : CT_FATE_PASS);
+	}
+	NF_CHECK_EQ(r.why, CT_INV_SEQ_HIGH);
+	NF_CHECK(r.entry != NULL);
+	ct_destroy(ct);
+}
+
 /* Run one packet through the worker; check verdict and fate. */
 #define WSTEP(ct, p, v_, f_)                                                  \
 	do {                                                                  \
@@ -1169,6 +1685,15 @@ main(int argc, char **argv)
 		NF_CASE(dup_filter_two_threads),
 		NF_CASE(autonomous_worker),
 		NF_CASE(autonomous_dup_filter),
+		NF_CASE(tcp_window_scaled_transfer),
+		NF_CASE(tcp_window_scale_one_sided),
+		NF_CASE(tcp_window_off),
+		NF_CASE(tcp_window_mixed_info),
+		NF_CASE(tcp_window_rst),
+		NF_CASE(tcp_pickup_mid_stream),
+		NF_CASE(tcp_parse_options),
+		NF_CASE(tcp_window_threads),
+		NF_CASE(autonomous_window),
 		NF_CASE(stress_2w_1r),
 	};
 
