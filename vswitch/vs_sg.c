@@ -685,6 +685,9 @@ vs_sg_pkt(struct vs_switch *vs, const struct vs_flow_key *fk,
 		const struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
 			const struct rte_tcp_hdr *, lay->l4);
 
+		/* No window fields (ct_pkt_tcp): the connection's data goes
+		 * through the NIC, so the tracker sees only SYN/FIN/RST and
+		 * a FIN would look far beyond the last window it knew. */
 		cp.seq = rte_be_to_cpu_32(th->sent_seq);
 		cp.ack = rte_be_to_cpu_32(th->recv_ack);
 	}
