@@ -10,6 +10,7 @@
  *   bench_latency <EAL args: two ports> -- --pcap FILE
  *       [--loads max,0.1,0.5,0.9] [--warm S] [--dur S] [--burst N]
  *       [--link-wait S] [--exclude-pid PID ...] [--hold] [--rxqs N]
+ *       [--len-delta D]
  *
  * Port 0 transmits, port 1 receives: bench/compare gives two memif clients
  * (net_memif,role=client) whose servers are the DUT's input and output
@@ -18,7 +19,7 @@
  *
  * Frames are the pcap's (bench/gen_traffic.py), sent in a round robin;
  * the last 16 bytes of each, zero padding in the generator's frames, get
- * a stamp: magic, run tag, TSC at transmission. The stamp sits at the end
+ * a stamp: magic, run tag, sequence number, TSC at transmission. The stamp sits at the end
  * so encapsulation and decapsulation, which change the headers, leave it
  * where the sink looks. One lcore does both ends, so the stamp and the
  * receive time come from the same TSC: no clock synchronisation.
@@ -39,9 +40,15 @@
  * is due since the start (at most --burst), so frames are spread evenly
  * rather than sent in bursts of 32.
  *
+ * A frame counts once, and only with the length it was sent with plus
+ * --len-delta (encapsulation adds 50): the sequence number finds both a
+ * second copy (dup) and the pcap frame it was (bad_len). Both are left
+ * out of recv and the latency: memif, on a ring that fills in the middle
+ * of a chained (jumbo) frame, has been seen to deliver pieces of one.
+ *
  * Output, one line per load:
  *   lat load=L rate_mpps=R sent=S recv=N lost=X tx_full=F mean_ns=..
- *       p50_ns=.. p99_ns=.. max_ns=.. min_ns=.. others=O
+ *       p50_ns=.. p99_ns=.. max_ns=.. min_ns=.. dup=D bad_len=B others=O
  * tx_full counts frames the input port refused (its ring full: the DUT
  * did not keep up); they count as lost. others is the CPU (in cores) used
  * during the recorded window by processes other than this one and the
@@ -71,7 +78,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
-#define MAGIC 0x4e464c54u        /* "NFLT" */
+#define MAGIC 0x4e46u            /* "NF" */
+#define SEEN_BITS (1u << 27)     /* frames per load checked for copies */
 #define STAMP_LEN 16
 #define BURST_MAX 64
 #define HIST_NS 10
@@ -82,8 +90,9 @@
 #define RX_PORT 1
 
 struct stamp {
-	uint32_t magic;
-	uint32_t tag;
+	uint16_t magic;
+	uint16_t tag;
+	uint32_t seq;
 	uint64_t tsc;
 };
 
@@ -104,12 +113,14 @@ struct opts {
 	unsigned int n_pids;
 	bool hold;
 	uint16_t rxqs;
+	int len_delta;
 };
 
 struct result {
-	uint64_t sent, recv, tx_full, sum_ns, max_ns, min_ns;
+	uint64_t sent, recv, tx_full, sum_ns, max_ns, min_ns, dup, bad_len;
 	double rate, others;
 	uint32_t *hist;
+	uint64_t *seen;          /* SEEN_BITS bits */
 };
 
 static uint64_t hz;
@@ -119,7 +130,8 @@ usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s <EAL args> -- --pcap FILE [--loads "
 		"max,0.1,0.5,0.9] [--warm S] [--dur S] [--burst N] "
-		"[--link-wait S] [--exclude-pid PID ...] [--hold] [--rxqs N]\n", prog);
+		"[--link-wait S] [--exclude-pid PID ...] [--hold] [--rxqs N] "
+		"[--len-delta D]\n", prog);
 	exit(2);
 }
 
@@ -159,6 +171,7 @@ parse_args(struct opts *o, int argc, char **argv)
 		{"exclude-pid", required_argument, NULL, 'x'},
 		{"hold", no_argument, NULL, 'H'},
 		{"rxqs", required_argument, NULL, 'q'},
+		{"len-delta", required_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0},
 	};
 	char loads[] = "max,0.1,0.5,0.9";
@@ -204,6 +217,9 @@ parse_args(struct opts *o, int argc, char **argv)
 			break;
 		case 'H':
 			o->hold = true;
+			break;
+		case 'D':
+			o->len_delta = atoi(optarg);
 			break;
 		case 'q':
 			o->rxqs = (uint16_t)atoi(optarg);
@@ -363,9 +379,9 @@ cpu_snap(const struct opts *o, uint64_t v[3])
 }
 
 static inline void
-stamp_put(struct rte_mbuf *m, uint32_t tag, uint64_t tsc)
+stamp_put(struct rte_mbuf *m, uint16_t tag, uint32_t seq, uint64_t tsc)
 {
-	struct stamp s = { .magic = MAGIC, .tag = tag, .tsc = tsc };
+	struct stamp s = { .magic = MAGIC, .tag = tag, .seq = seq, .tsc = tsc };
 	struct rte_mbuf *seg = rte_pktmbuf_lastseg(m);
 
 	/* the generator's chains end in a segment of >= STAMP_LEN bytes */
@@ -423,7 +439,7 @@ first_echo(const struct frames *fr, struct rte_mempool *mp, double secs,
 	do {
 		m = frame_mbuf(mp, fr->data[0], fr->len[0]);
 		if (m != NULL) {
-			stamp_put(m, 0, rte_rdtsc());
+			stamp_put(m, 0, 0, rte_rdtsc());
 			if (rte_eth_tx_burst(TX_PORT, 0, &m, 1) == 0)
 				rte_pktmbuf_free(m);
 		}
@@ -461,9 +477,41 @@ hist_pct(const struct result *r, double q, uint64_t *ns)
 	*ns = (uint64_t)HIST_N * HIST_NS;
 }
 
+/* Count frame m, stamped s, received at TSC t, if it is the first copy
+ * of a frame of the recorded window of this load, whole. */
+static inline void
+sink(const struct opts *o, const struct frames *fr, struct result *r,
+     const struct rte_mbuf *m, const struct stamp *s, uint16_t tag,
+     uint64_t t)
+{
+	uint64_t ns, bit = 1ull << (s->seq % 64);
+
+	if (s->magic != MAGIC || s->tag != (tag | 1))
+		return;
+	if (m->pkt_len != (uint32_t)(fr->len[s->seq % fr->n] + o->len_delta)) {
+		r->bad_len++;
+		return;
+	}
+	if (s->seq < SEEN_BITS) {
+		if (r->seen[s->seq / 64] & bit) {
+			r->dup++;
+			return;
+		}
+		r->seen[s->seq / 64] |= bit;
+	}
+	ns = (t - s->tsc) * 1000000000ull / hz;
+	r->recv++;
+	r->sum_ns += ns;
+	if (ns > r->max_ns)
+		r->max_ns = ns;
+	if (ns < r->min_ns)
+		r->min_ns = ns;
+	r->hist[ns / HIST_NS < HIST_N ? ns / HIST_NS : HIST_N - 1]++;
+}
+
 static void
 run_load(const struct opts *o, const struct frames *fr,
-	 struct rte_mempool *mp, uint32_t tag, double rate, struct result *r)
+	 struct rte_mempool *mp, uint16_t tag, double rate, struct result *r)
 {
 	struct rte_mbuf *tx[BURST_MAX], *rx[BURST_MAX];
 	uint64_t t0 = rte_rdtsc();
@@ -473,11 +521,13 @@ run_load(const struct opts *o, const struct frames *fr,
 	uint64_t paced = 0, c0[3], c1[3];
 	double per_tick = rate / (double)hz;
 	bool measuring = false;
-	uint32_t k = 0;
+	uint32_t k = 0, seq = 0, seqs[BURST_MAX];
 	uint16_t q = 0;
 
 	memset(r->hist, 0, HIST_N * sizeof(*r->hist));
+	memset(r->seen, 0, SEEN_BITS / 8);
 	r->sent = r->recv = r->tx_full = r->sum_ns = r->max_ns = 0;
+	r->dup = r->bad_len = 0;
 	r->min_ns = UINT64_MAX;
 	for (;;) {
 		uint64_t now = rte_rdtsc();
@@ -497,22 +547,9 @@ run_load(const struct opts *o, const struct frames *fr,
 			for (i = 0; i < n; i++) {
 				struct stamp buf;
 				const struct stamp *s = stamp_get(rx[i], &buf);
-				uint64_t ns;
 
-				/* only frames sent in the recorded window
-				 * of this load count */
-				if (s == NULL || s->magic != MAGIC ||
-				    s->tag != (tag | 1))
-					continue;
-				ns = (t - s->tsc) * 1000000000ull / hz;
-				r->recv++;
-				r->sum_ns += ns;
-				if (ns > r->max_ns)
-					r->max_ns = ns;
-				if (ns < r->min_ns)
-					r->min_ns = ns;
-				r->hist[ns / HIST_NS < HIST_N ?
-					ns / HIST_NS : HIST_N - 1]++;
+				if (s != NULL)
+					sink(o, fr, r, rx[i], s, tag, t);
 			}
 			rte_pktmbuf_free_bulk(rx, n);
 		}
@@ -528,16 +565,19 @@ run_load(const struct opts *o, const struct frames *fr,
 			if (due - paced < n)
 				n = (uint16_t)(due - paced);
 		}
+		/* seq % fr->n is the frame's index: the sink checks the
+		 * length against it */
 		for (i = 0; i < n; i++) {
 			tx[i] = frame_mbuf(mp, fr->data[k], fr->len[k]);
 			if (tx[i] == NULL)
 				break;
+			seqs[i] = seq++;
 			k = k + 1 == fr->n ? 0 : k + 1;
 		}
 		n = i;
 		now = rte_rdtsc();
 		for (i = 0; i < n; i++)
-			stamp_put(tx[i], tag | (now >= t_meas), now);
+			stamp_put(tx[i], tag | (now >= t_meas), seqs[i], now);
 		ok = rte_eth_tx_burst(TX_PORT, 0, tx, n);
 		if (ok < n)
 			rte_pktmbuf_free_bulk(tx + ok, n - ok);
@@ -592,7 +632,8 @@ main(int argc, char **argv)
 				     RTE_MBUF_DEFAULT_BUF_SIZE,
 				     rte_socket_id());
 	r.hist = calloc(HIST_N, sizeof(*r.hist));
-	if (mp == NULL || r.hist == NULL) {
+	r.seen = calloc(SEEN_BITS / 64, sizeof(*r.seen));
+	if (mp == NULL || r.hist == NULL || r.seen == NULL) {
 		fprintf(stderr, "no memory for the pool (-m)\n");
 		return 1;
 	}
@@ -617,7 +658,7 @@ main(int argc, char **argv)
 		double rate = o.loads[i] == 0 ? 0 : o.loads[i] * max_rate;
 		uint64_t p50, p99;
 
-		run_load(&o, &fr, mp, (i + 1) << 1, rate, &r);
+		run_load(&o, &fr, mp, (uint16_t)((i + 1) << 1), rate, &r);
 		if (o.loads[i] == 0)
 			max_rate = r.rate;
 		hist_pct(&r, 0.5, &p50);
@@ -629,11 +670,13 @@ main(int argc, char **argv)
 		printf(" rate_mpps=%.4f sent=%" PRIu64 " recv=%" PRIu64
 		       " lost=%" PRId64 " tx_full=%" PRIu64 " mean_ns=%.0f"
 		       " p50_ns=%" PRIu64 " p99_ns=%" PRIu64 " max_ns=%"
-		       PRIu64 " min_ns=%" PRIu64 " others=%.2f\n",
+		       PRIu64 " min_ns=%" PRIu64 " dup=%" PRIu64 " bad_len=%"
+		       PRIu64 " others=%.2f\n",
 		       r.rate / 1e6, r.sent, r.recv,
 		       (int64_t)(r.sent - r.recv), r.tx_full,
 		       r.recv ? (double)r.sum_ns / (double)r.recv : 0.0,
-		       p50, p99, r.max_ns, r.recv ? r.min_ns : 0, r.others);
+		       p50, p99, r.max_ns, r.recv ? r.min_ns : 0, r.dup,
+		       r.bad_len, r.others);
 		fflush(stdout);
 		if (r.recv == 0) {
 			fprintf(stderr, "nothing came back\n");
