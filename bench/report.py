@@ -89,9 +89,11 @@ def lat_cell(x):
     # the histogram's last bucket (1999.99 µs) holds everything beyond
     p99 = (f"{x['p99_ns'] / 1e3:.1f}" if x["p99_ns"] < 1999990
            else "> 2000")
+    notes = ([f"{loss:.2g} % lost"] if loss >= 0.01 else []) + [
+        f"{int(x[k])} {k}" for k in ("dup", "bad_len") if x.get(k)]
     return (f"{x['mean_ns'] / 1e3:.1f} / {x['p50_ns'] / 1e3:.1f} / {p99} / "
-            f"{x['max_ns'] / 1e3:.0f}" + (f" ({loss:.2g} % lost)"
-                                           if loss >= 0.01 else ""))
+            f"{x['max_ns'] / 1e3:.0f}"
+            + (f" ({', '.join(notes)})" if notes else ""))
 
 
 def lat_section(lat, h):
@@ -129,7 +131,9 @@ def lat_section(lat, h):
             if (sc, sz, c) in get else "–" for c in cfgs)
             + f" | {max(x['others'] for r in rs for x in r['loads']):.2f}"
             f" | {max(r['load1'] for r in rs):.1f} |")
-    out += ["", "Latency, µs: mean / p50 / p99 / max (loss when any):", "",
+    out += ["", "Latency, µs: mean / p50 / p99 / max (loss when any; dup and "
+            "bad_len: copies and pieces of frames memif delivered, left "
+            "out of the figures):", "",
             "| scenario, frame | load | " + " | ".join(NAMES[c] for c in cfgs)
             + " |", "|---" * (len(cfgs) + 2) + "|"]
     for sc, sz in rows:
