@@ -19,10 +19,11 @@
  *
  * Frames are the pcap's (bench/gen_traffic.py), sent in a round robin;
  * the last 16 bytes of each, zero padding in the generator's frames, get
- * a stamp: magic, run tag, sequence number, TSC at transmission. The stamp sits at the end
- * so encapsulation and decapsulation, which change the headers, leave it
- * where the sink looks. One lcore does both ends, so the stamp and the
- * receive time come from the same TSC: no clock synchronisation.
+ * a stamp: magic, run tag, sequence number, TSC at transmission. The
+ * stamp sits at the end so encapsulation and decapsulation, which change
+ * the headers, leave it where the sink looks. One lcore does both ends,
+ * so the stamp and the receive time come from the same TSC: no clock
+ * synchronisation.
  *
  * --rxqs: receive queues of port 1, all polled. A memif client must not
  * have more rings than its server has queues, and a server transmits on

@@ -78,9 +78,10 @@ def grid(columns, label):
         f"{max(get[(c, v)]['max_others'] for c in cfgs if (c, v) in get):.2f}"
         for v in cols) + " |")
     if any("max_load1" in r for r in sel):
-        out.append("| max load average (1 min) | " + " | ".join(
-            f"{max(get[(c, v)].get('max_load1', 0) for c in cfgs if (c, v) in get):.1f}"
-            for v in cols) + " |")
+        load = [max(get[(c, v)].get("max_load1", 0) for c in cfgs
+                    if (c, v) in get) for v in cols]
+        out.append("| max load average (1 min) | "
+                   + " | ".join(f"{x:.1f}" for x in load) + " |")
     return out
 
 
