@@ -62,7 +62,8 @@
  * Limits: the latency includes two memif copies and both poll loops (the
  * DUT's and this one), so it is the DUT's plus a fixed harness part that
  * the testpmd io configuration shows; a 10 ns histogram up to 2 ms
- * (percentiles beyond it read as 2 ms; max is exact).
+ * (percentiles in its last bucket read as 1999.99 us: beyond; max is
+ * exact).
  */
 
 #include <errno.h>
