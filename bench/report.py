@@ -7,8 +7,9 @@ docs/performance.md (tables per P-1) and PNG plots (matplotlib).
 The section between the markers
     <!-- bench/report.py begin -->  ...  <!-- bench/report.py end -->
 is replaced (appended when missing); the plots go to docs/img/:
-compare-flows.png (Mpps vs flows, 88 B L2 forward) and compare-sizes.png
-(Mpps vs frame size, 1K flows). Nothing here is measured: every figure
+compare-flows.png (Mpps vs flows, 88 B L2 forward), compare-sizes.png
+(Mpps vs frame size, 1K flows) and compare-latency.png (latency vs load
+per frame size, from the latency runs). Nothing here is measured: every figure
 comes from results.json, with its date, CPU model, command and how busy
 the machine was.
 
@@ -25,7 +26,8 @@ END = "<!-- bench/report.py end -->"
 NAMES = {"io": "testpmd io (ceiling)", "ovs": "OVS-DPDK",
          "snic": "testpmd + net_snic", "hwol": "OVS-DPDK hw-offload → net_snic"}
 SHORT = {"l2": "L2 IPv4", "l2v6": "L2 IPv6", "l2mix": "L2 IPv4:IPv6 3:1",
-         "encap": "VXLAN encap", "decap": "VXLAN decap",
+         "l2tcp": "L2 IPv4/TCP", "l2tcpmix": "L2 TCP IPv4:IPv6 3:1",
+         "p2": "P-2 VM model", "encap": "VXLAN encap", "decap": "VXLAN decap",
          "acl": "ACL-heavy (32 rules)"}
 SCEN = {"l2": "plain L2 forward (one rule on the destination MAC)",
         "encap": "VXLAN encap (one rule: dst MAC → vxlan_encap → uplink)"}
@@ -75,12 +77,81 @@ def grid(columns, label):
     out.append("| max CPU of others (cores) | " + " | ".join(
         f"{max(get[(c, v)]['max_others'] for c in cfgs if (c, v) in get):.2f}"
         for v in cols) + " |")
+    if any("max_load1" in r for r in sel):
+        load = [max(get[(c, v)].get("max_load1", 0) for c in cfgs
+                    if (c, v) in get) for v in cols]
+        out.append("| max load average (1 min) | "
+                   + " | ".join(f"{x:.1f}" for x in load) + " |")
+    return out
+
+
+def lat_cell(x):
+    loss = x["lost"] / max(x["sent"], 1) * 100
+    # the histogram's last bucket (1999.99 µs) holds everything beyond
+    p99 = (f"{x['p99_ns'] / 1e3:.1f}" if x["p99_ns"] < 1999990
+           else "> 2000")
+    notes = ([f"{loss:.2g} % lost"] if loss >= 0.01 else []) + [
+        f"{int(x[k])} {k}" for k in ("dup", "bad_len") if x.get(k)]
+    return (f"{x['mean_ns'] / 1e3:.1f} / {x['p50_ns'] / 1e3:.1f} / {p99} / "
+            f"{x['max_ns'] / 1e3:.0f}"
+            + (f" ({', '.join(notes)})" if notes else ""))
+
+
+def lat_section(lat, h):
+    """P-1's latency table: per frame size and load, mean / p99 / max."""
+    cfgs = [c for c in ("io", "ovs", "snic") if any(r["config"] == c
+                                                   for r in lat)]
+    rows = sorted({(r["scen"], r["size"]) for r in lat},
+                  key=lambda k: (k[0] != "l2", k[0], k[1]))
+    get = {(r["scen"], r["size"], r["config"]): r for r in lat}
+    out = ["### Latency at 10 %, 50 % and 90 % of the measured maximum "
+           "(P-1)", "",
+           f"`bench/bench_latency` (one lcore, CPU 0) sends the pcap's "
+           f"frames with a TSC stamp in their last 16 bytes into the DUT's "
+           f"input memif port and times them out of its output memif port; "
+           f"the DUT is the same process as above with memif ports instead "
+           f"of pcap/null, its datapath on CPU 1. First the loop's maximum "
+           f"(as fast as the generator goes), then 10/50/90 % of that rate, "
+           f"evenly paced; {h.get('lat_warm', '?')} s warm-up and "
+           f"{h.get('lat_dur', '?')} s recorded per load, one run per "
+           f"figure. The median (p50) is the typical frame's latency; the "
+           f"mean, p99 and max also carry every preemption of the DUT or "
+           f"the generator by other processes. "
+           f"testpmd io's row is the harness's own share (two memif "
+           f"copies, two poll loops); subtract it to estimate a DUT's own "
+           f"latency. Percentiles from a 10 ns histogram up to 2 ms (a p99 "
+           f"of 2000 µs means beyond); max is exact.", "",
+           "Loop maximum (Mpps) and the machine during the runs:", "",
+           "| scenario, frame | " + " | ".join(NAMES[c] for c in cfgs)
+           + " | others (cores) | load avg |",
+           "|---" * (len(cfgs) + 3) + "|"]
+    for sc, sz in rows:
+        rs = [get[(sc, sz, c)] for c in cfgs if (sc, sz, c) in get]
+        out.append(f"| {SHORT.get(sc, sc)}, {sz} B | " + " | ".join(
+            f"{get[(sc, sz, c)]['loads'][0]['rate_mpps']:.2f}"
+            if (sc, sz, c) in get else "–" for c in cfgs)
+            + f" | {max(x['others'] for r in rs for x in r['loads']):.2f}"
+            f" | {max(r['load1'] for r in rs):.1f} |")
+    out += ["", "Latency, µs: mean / p50 / p99 / max (loss when any; dup and "
+            "bad_len: copies and pieces of frames memif delivered, left "
+            "out of the figures):", "",
+            "| scenario, frame | load | " + " | ".join(NAMES[c] for c in cfgs)
+            + " |", "|---" * (len(cfgs) + 2) + "|"]
+    for sc, sz in rows:
+        for k, load in enumerate(h.get("loads", [0.1, 0.5, 0.9])):
+            out.append(f"| {SHORT.get(sc, sc)}, {sz} B | {load * 100:.0f} % | "
+                       + " | ".join(
+                           lat_cell(get[(sc, sz, c)]["loads"][k + 1])
+                           if (sc, sz, c) in get else "–" for c in cfgs)
+                       + " |")
+    out += ["", "![latency vs load](img/compare-latency.png)", ""]
     return out
 
 
 def section(data, src):
-    h, res = data["head"], data["results"]
-    busy = max((r["max_others"] for r in res), default=0)
+    h, res, lat = data["head"], data["results"], data.get("latency", [])
+    busy = max([r["max_others"] for r in res]
+               + [x["others"] for r in lat for x in r["loads"]], default=0)
     lines = [BEGIN, "",
              "## Side by side: testpmd io, OVS-DPDK, net_snic "
              "(bench/compare)", "",
@@ -89,10 +160,17 @@ def section(data, src):
              f"(x{h['ncpu']}), {h['reps']} runs per figure "
              f"(warm-up {h['warm']} s, window {h['dur']} s): median "
              f"(min–max) Mpps; Gbps of the frames incl. FCS. Input: "
-             f"bench/gen_traffic.py pcaps, IPv4/UDP, replayed by net_pcap "
+             f"bench/gen_traffic.py pcaps (IPv4/UDP unless the scenario says "
+             f"otherwise), replayed by net_pcap "
              f"(infinite_rx) into net_null; datapath on CPU 1, control on "
              f"CPU 0; OVS with one PMD thread, snic in service mode on its "
-             f"service lcore.", ""]
+             f"service lcore."
+             + (f" Load average (1, 5, 15 min) before the run: "
+                f"{h['loadavg_before']}, after: {h.get('loadavg_after')}; "
+                f"the DUT and the generator themselves add about 2."
+                if "loadavg_before" in h else "")
+             + (f" The run took {h['elapsed_s'] / 60:.1f} min."
+                if "elapsed_s" in h else ""), ""]
     if busy > 0.05 or h.get("foreign_dpdk"):
         lines += [f"**Taken on a busy machine**: other processes used up "
                   f"to {busy:.2f} cores (of {h['ncpu']}) during the "
@@ -101,7 +179,9 @@ def section(data, src):
                      f"process(es) ran" if h.get("foreign_dpdk") else "")
                   + " (last table row, per column). Treat the figures as "
                   "indicative; the ratios, measured in turns, hold "
-                  "better than the absolute rates.", ""]
+                  "better than the absolute rates, and latency tails "
+                  "(p99, max) show the other processes' scheduling more "
+                  "than the DUT.", ""]
     else:
         lines += ["Other processes used at most "
                   f"{busy:.2f} cores during the windows.", ""]
@@ -116,7 +196,13 @@ def section(data, src):
               "frame size (1K flows)", " B")
     if t:
         lines += [f"### {SCEN['l2']}: Mpps vs frame size, 1,000 flows",
-                  ""] + t + ["",
+                  ""] + t + [""] + ([
+                      "9000 B: testpmd io with 9 KB mbufs, OVS with "
+                      "`mtu_request=9000`; testpmd + net_snic cannot be fed "
+                      "by net_pcap at this size (infinite_rx wants one mbuf "
+                      "per frame, the NIC's pool has 2 KB buffers): its "
+                      "9000 B rate is the latency runs' loop maximum below."]
+                      if 9000 in sizes else []) + ["",
                              "![Mpps vs frame size](img/compare-sizes.png)",
                              ""]
     t = table([r for r in res if r["size"] == 88], "encap", "flows", flows,
@@ -127,14 +213,20 @@ def section(data, src):
                                         and r["flows"] == 1000
                                         and r["size"] == sz])
               for sc, sz in (("l2", 88), ("l2v6", 88), ("l2mix", 88),
+                             ("l2tcp", 88), ("l2tcpmix", 88), ("p2", 88),
                              ("encap", 88), ("decap", 138), ("acl", 88))],
              "scenario (1,000 flows)")
     if t:
         lines += ["### Scenarios side by side, 1,000 flows", "",
-                  "L2: one rule on the destination MAC, UDP frames; VXLAN "
+                  "L2: one rule on the destination MAC, UDP frames unless "
+                  "TCP is said; P-2 VM model: 750 IPv4 and 250 IPv6 VMs "
+                  "(the 1,000 flows), 20 % of them sending 80 % of the "
+                  "frames; VXLAN "
                   "decap: 138-byte VXLAN frames in, 84-byte (+FCS 88) inner "
                   "frames out; ACL-heavy: L2 IPv4 plus 32 ACL drop rules no "
                   "packet matches, all checked for every packet.", ""] + t + [""]
+    if lat:
+        lines += lat_section(lat, h)
     lines += [END]
     return "\n".join(lines) + "\n"
 
@@ -179,6 +271,56 @@ def plot(res, img):
     return made
 
 
+def plot_latency(lat, loads, img):
+    """compare-latency.png: mean (solid) and median (dashed) latency vs
+    load, one panel per L2 IPv4 frame size, log scale. The median is the
+    DUT's typical latency; the mean carries the preemptions of a shared
+    machine (p99 and max are in the table)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    sizes = sorted({r["size"] for r in lat if r["scen"] == "l2"})
+    if not sizes:
+        return []
+    cols = min(3, len(sizes))
+    nrows = (len(sizes) + cols - 1) // cols
+    fig, axes = plt.subplots(nrows, cols, figsize=(4 * cols, 3.2 * nrows),
+                             squeeze=False, sharey=True)
+    x = [100 * v for v in loads]
+    for k, sz in enumerate(sizes):
+        ax = axes[k // cols][k % cols]
+        for n, c in enumerate(("io", "ovs", "snic")):
+            r = [r for r in lat if r["scen"] == "l2" and r["size"] == sz
+                 and r["config"] == c]
+            if not r:
+                continue
+            pts = r[0]["loads"][1:]
+            color = f"C{n}"
+            ax.plot(x, [p["mean_ns"] / 1e3 for p in pts], marker="o",
+                    color=color, label=f"{NAMES[c]} mean")
+            ax.plot(x, [p["p50_ns"] / 1e3 for p in pts], marker="x",
+                    linestyle="--", color=color, label=f"{NAMES[c]} median")
+        ax.set_yscale("log")
+        ax.set_title(f"{sz} B")
+        ax.set_xticks(x)
+        ax.set_xlabel("load, % of the loop's maximum")
+        ax.grid(True, alpha=0.3, which="both")
+        if k % cols == 0:
+            ax.set_ylabel("latency, µs")
+    for k in range(len(sizes), nrows * cols):
+        axes[k // cols][k % cols].axis("off")
+    seen = {}
+    for ax in axes.flat:   # a configuration may be missing from a panel
+        for hd, lb in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(lb, hd)
+    fig.legend(list(seen.values()), list(seen.keys()), loc="lower center",
+               ncol=3, fontsize="small")
+    fig.tight_layout(rect=(0, 0.1 if nrows > 1 else 0.18, 1, 1))
+    fig.savefig(os.path.join(img, "compare-latency.png"), dpi=100)
+    plt.close(fig)
+    return ["compare-latency.png"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("results", nargs="+",
@@ -201,12 +343,17 @@ def main():
         h["date"] += ", " + d["head"]["date"]
         h["foreign_dpdk"] = h.get("foreign_dpdk", []) + \
             d["head"].get("foreign_dpdk", [])
+        for k in ("lat_warm", "lat_dur", "loads", "loadavg_before",
+                  "loadavg_after", "elapsed_s"):
+            if k in d["head"] and k not in h:
+                h[k] = d["head"][k]
         key = ("scen", "flows", "size", "config")
-        new = {tuple(r[k] for k in key) for r in d["results"]}
-        data["results"] = [r for r in data["results"]
-                           if tuple(r[k] for k in key) not in new] \
-            + d["results"]
-    if not data["results"]:
+        for part in ("results", "latency"):
+            new = {tuple(r[k] for k in key) for r in d.get(part, [])}
+            data[part] = [r for r in data.get(part, [])
+                          if tuple(r[k] for k in key) not in new] \
+                + d.get(part, [])
+    if not data["results"] and not data.get("latency"):
         sys.exit("report: no results")
     text = section(data, " ".join(a.results))
     if a.print:
@@ -223,6 +370,9 @@ def main():
         f.write(doc)
     img = a.img or os.path.join(os.path.dirname(a.doc), "img")
     made = plot(data["results"], img)
+    if data.get("latency"):
+        made += plot_latency(data["latency"],
+                             data["head"].get("loads", [0.1, 0.5, 0.9]), img)
     print(f"report: {a.doc} updated; plots: {', '.join(made) or 'none'}")
 
 
