@@ -149,16 +149,24 @@ KIND_METHODS(sg_rule)
 KIND_METHODS(sg_drop)
 KIND_METHODS(sg_port)
 
+/* A method without params whose result is one view of the switch. */
 static int
-m_flow_dump(void *ctx, json_t *params, json_t **result, char *err,
-	    size_t errlen)
+view(void *ctx, json_t *params, json_t **result, char *err, size_t errlen,
+     json_t *(*fn)(struct vs_switch *vs))
 {
 	struct nfd *d = ctx;
 	int rc = no_params(params, err, errlen);
 
 	if (rc == 0)
-		*result = vs_flows_to_json(d->vs);
+		*result = fn(d->vs);
 	return rc;
+}
+
+static int
+m_flow_dump(void *ctx, json_t *params, json_t **result, char *err,
+	    size_t errlen)
+{
+	return view(ctx, params, result, err, errlen, vs_flows_to_json);
 }
 
 /* V-8's raw view: each port's rules as the NIC itself shows them
@@ -201,24 +209,14 @@ static int
 m_neigh_list(void *ctx, json_t *params, json_t **result, char *err,
 	     size_t errlen)
 {
-	struct nfd *d = ctx;
-	int rc = no_params(params, err, errlen);
-
-	if (rc == 0)
-		*result = vs_neigh_to_json(d->vs);
-	return rc;
+	return view(ctx, params, result, err, errlen, vs_neigh_to_json);
 }
 
 static int
 m_stats_get(void *ctx, json_t *params, json_t **result, char *err,
 	    size_t errlen)
 {
-	struct nfd *d = ctx;
-	int rc = no_params(params, err, errlen);
-
-	if (rc == 0)
-		*result = vs_stats_to_json(d->vs);
-	return rc;
+	return view(ctx, params, result, err, errlen, vs_stats_to_json);
 }
 
 /* The vports with their representor and link (nfd_vport_status()). */
