@@ -313,31 +313,6 @@ nfd_vports_resolve(struct nfd_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-/* mkdir -p of path's directory (as the RPC socket's, lib/rpc). */
-static int
-mkdirs(const char *path)
-{
-	char dir[sizeof(((struct nfd_vport *)0)->path)];
-	char *slash;
-
-	strlcpy(dir, path, sizeof(dir));
-	slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int
 nfd_vport_prepare(const struct nfd_vport *v, char *err, size_t errlen)
 {
@@ -347,7 +322,7 @@ nfd_vport_prepare(const struct nfd_vport *v, char *err, size_t errlen)
 
 	if (v->type != NFD_VPORT_VHOST || v->client)
 		return 0;
-	rc = mkdirs(v->path);
+	rc = nf_rpc_mkdirs(v->path);
 	if (rc != 0) {
 		snprintf(err, errlen, "vhost %s: cannot create its directory: "
 			 "%s", v->path, strerror(-rc));

@@ -353,9 +353,8 @@ rpc_main(void *arg)
 
 /* ---------------------------------------------------- socket */
 
-/* mkdir -p of path's directory. */
-static int
-rpc_mkdirs(const char *path)
+int
+nf_rpc_mkdirs(const char *path)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char *slash;
@@ -407,7 +406,7 @@ rpc_listen(struct nf_rpc_server *srv)
 	int rc;
 
 	strlcpy(sa.sun_path, srv->path, sizeof(sa.sun_path));
-	rc = rpc_mkdirs(srv->path);
+	rc = nf_rpc_mkdirs(srv->path);
 	if (rc == 0)
 		rc = rpc_unlink_stale(&sa);
 	if (rc != 0)

@@ -94,6 +94,12 @@ int nf_rpc_server_start(const char *path,
  * free srv. NULL is a no-op. */
 void nf_rpc_server_stop(struct nf_rpc_server *srv);
 
+/** Create the directories a unix socket path needs (mkdir -p of its
+ * directory, mode 0755), as the server does for its own socket; also for
+ * other sockets a daemon serves (vhost-user). Paths are cut at 107 bytes
+ * (sun_path). @return 0 or -errno of the failing mkdir. */
+int nf_rpc_mkdirs(const char *path);
+
 /** The socket path srv listens on. */
 const char *nf_rpc_server_path(const struct nf_rpc_server *srv);
 
