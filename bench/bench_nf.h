@@ -203,8 +203,11 @@ nfb_model(struct nfb *b)
 			"02:00:00:00:01:01", "ipv4", "10.0.0.100", "vtep",
 			"192.168.0.2"));
 		/* What an ARP reply from 192.168.0.2 on the uplink teaches. */
+		struct vs_ip rip = vs_ip_from4(RTE_BE32(RTE_IPV4(192, 168, 0,
+								 2)));
+
 		rte_spinlock_lock(&vs->lock);
-		vs_neigh_learn(vs, 0, RTE_BE32(RTE_IPV4(192, 168, 0, 2)), &rmac);
+		vs_neigh_learn(vs, 0, &rip, &rmac);
 		rte_spinlock_unlock(&vs->lock);
 		b->out_idx = 0;
 		break;

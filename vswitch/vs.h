@@ -23,14 +23,18 @@
  *              with a "vlan", a trunk subport: the VM's frames on that
  *              representor tagged with that VID (§7.2–§7.5's VLAN cases).
  *   - remote:  a VM on another node: network, MAC, IPv4 and the VTEP (an
- *              underlay IPv4 address) behind which it lives.
+ *              underlay IPv4 or IPv6 address) behind which it lives.
  *   - fip:     a floating IP of a port, in an external network of the
  *              port's router (1:1 NAT, §7.4/§7.5 SET_IPV4_SRC/DST).
- *   - vtep:    this node's underlay IPv4 address (on every uplink).
- *   - route:   an underlay route (V-9): a prefix, the uplink (a NIC's name)
- *              it leaves by and an optional next hop ("via"); longest
- *              prefix match (rte_lpm). Without any route, every VTEP is on
- *              the first NIC's uplink segment.
+ *   - vtep:    this node's underlay address (on every uplink): at most
+ *              one IPv4 and one IPv6; a remote VTEP is reached from the
+ *              local one of its family.
+ *   - route:   an underlay route (V-9): an IPv4 or IPv6 prefix, the uplink
+ *              (a NIC's name) it leaves by and an optional next hop
+ *              ("via"); longest prefix match (rte_lpm, rte_lpm6). Without
+ *              any route of a family, every VTEP of that family is on the
+ *              first NIC's uplink segment. Next hops are resolved by ARP
+ *              (IPv4) or neighbour discovery (IPv6).
  *   - counter: a shared COUNT (an indirect action handle, §7.8), used by
  *              ACL rules as "indirect <id>".
  *   - acl:     a NIC ACL rule (§7.8, V-6: colouring with SET_TAG on
@@ -83,6 +87,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <pthread.h>
 
 #include <jansson.h>
@@ -112,6 +117,7 @@
 #define VS_IDLE_TIMEOUT_S 10 /**< default aging timeout */
 #define VS_VXLAN_PORT 4789
 #define VS_ENCAP_LEN 50      /**< outer ETH + IPv4 + UDP + VXLAN */
+#define VS_ENCAP_LEN6 70     /**< outer ETH + IPv6 + UDP + VXLAN */
 
 /** Per-reason datapath counters (stats_get). */
 enum vs_drop {
@@ -147,9 +153,86 @@ struct vs_stats {
 	uint64_t arp_replies;  /**< ARP answered by the switch */
 	uint64_t icmp_replies; /**< echo replies and time exceeded sent */
 	uint64_t arp_requests; /**< ARP requests for remote VTEPs sent */
+	uint64_t nd_solicits;  /**< neighbour solicitations (IPv6) sent */
+	uint64_t nd_adverts;   /**< advertisements for our IPv6 VTEP sent */
 	uint64_t mirror_copies; /**< copies sent by mirrors in software */
 	uint64_t drops[VS_DROP_MAX];
 };
+
+/**
+ * An underlay address (V-9): IPv6, or IPv4 mapped as ::ffff:a.b.c.d, so one
+ * type serves VTEPs, next hops, routes and the tunnel index of both
+ * families. All zero (::) is "none".
+ */
+struct vs_ip {
+	uint8_t a[16];
+};
+
+static inline bool
+vs_ip_is4(const struct vs_ip *ip)
+{
+	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+
+	return memcmp(ip->a, mapped, sizeof(mapped)) == 0;
+}
+
+/** The IPv4 address (network order) of a mapped address. */
+static inline uint32_t
+vs_ip_4(const struct vs_ip *ip)
+{
+	uint32_t v;
+
+	memcpy(&v, ip->a + 12, 4);
+	return v;
+}
+
+static inline struct vs_ip
+vs_ip_from4(uint32_t v4)
+{
+	struct vs_ip ip = {.a = {[10] = 0xff, [11] = 0xff}};
+
+	memcpy(ip.a + 12, &v4, 4);
+	return ip;
+}
+
+static inline bool
+vs_ip_eq(const struct vs_ip *a, const struct vs_ip *b)
+{
+	return memcmp(a->a, b->a, sizeof(a->a)) == 0;
+}
+
+static inline bool
+vs_ip_none(const struct vs_ip *ip)
+{
+	static const struct vs_ip zero;
+
+	return vs_ip_eq(ip, &zero);
+}
+
+/** Family index: 0 IPv4, 1 IPv6 (vs_switch.vtep[]). */
+static inline int
+vs_ip_fam(const struct vs_ip *ip)
+{
+	return vs_ip_is4(ip) ? 0 : 1;
+}
+
+/** Bytes of VXLAN encapsulation toward dst: 50 over IPv4, 70 over IPv6. */
+static inline uint16_t
+vs_encap_len(const struct vs_ip *dst)
+{
+	return vs_ip_is4(dst) ? VS_ENCAP_LEN : VS_ENCAP_LEN6;
+}
+
+#define VS_IP_STRLEN 46 /**< INET6_ADDRSTRLEN */
+
+/** ip as text (dotted quad for IPv4) into buf[VS_IP_STRLEN]. */
+const char *vs_ip_str(const struct vs_ip *ip, char *buf);
+/** Parse an IPv4 or IPv6 address. 0 or -1. */
+int vs_ip_parse(const char *s, struct vs_ip *ip);
+/** Is ip within prefix/plen? plen counts the family's bits (0..32 for an
+ * IPv4 prefix, 0..128 for IPv6); never across families. */
+bool vs_ip_in(const struct vs_ip *ip, const struct vs_ip *prefix,
+	      uint8_t plen);
 
 struct vs_router {
 	bool used;
@@ -187,7 +270,7 @@ struct vs_remote {
 	int net;
 	struct rte_ether_addr mac;
 	uint32_t ipv4;
-	uint32_t vtep;               /**< underlay address (network order) */
+	struct vs_ip vtep;           /**< underlay address */
 };
 
 struct vs_fip {
@@ -205,7 +288,7 @@ struct vs_mirror {
 	int port;                    /**< the mirrored port (index) */
 	uint8_t dir;                 /**< VS_MIRROR_IN | VS_MIRROR_OUT */
 	int to_port;                 /**< local mirror port, or -1 */
-	uint32_t collector;          /**< remote collector (network order) */
+	struct vs_ip collector;      /**< remote collector */
 	uint32_t vni;                /**< VNI toward the collector */
 };
 
@@ -232,14 +315,15 @@ struct vs_acl {
 	bool has_count;              /**< a direct COUNT to query */
 };
 
-/** An underlay neighbour (remote VTEP), resolved by ARP on the uplink. */
+/** An underlay neighbour (remote VTEP or router), resolved by ARP or, for
+ * IPv6, neighbour discovery on the uplink. */
 struct vs_neigh {
 	bool used;
 	bool resolved;
 	int uplink;                  /**< index in vs->uplinks */
-	uint32_t ip;
+	struct vs_ip ip;
 	struct rte_ether_addr mac;
-	uint64_t last_req;           /**< TSC of the last ARP request sent */
+	uint64_t last_req;           /**< TSC of the last ARP/NS sent */
 	uint64_t confirmed;          /**< TSC of the last reply */
 	unsigned int probes;         /**< re-ARPs unanswered since */
 };
@@ -254,10 +338,10 @@ struct vs_uplink {
 
 struct vs_route {
 	bool used;
-	uint32_t prefix;             /**< network order */
-	uint8_t plen;
+	struct vs_ip prefix;
+	uint8_t plen;                /**< in the family's bits */
 	int uplink;
-	uint32_t via;                /**< next hop, 0 = on-link */
+	struct vs_ip via;            /**< next hop, :: = on-link */
 };
 
 /**
@@ -317,14 +401,14 @@ struct vs_acts {
 	/* ENCAP: the outer headers. */
 	uint32_t vni;
 	struct rte_ether_addr o_src, o_dst;
-	uint32_t o_sip, o_dip;       /**< network order */
+	struct vs_ip o_sip, o_dip;   /**< IPv4-mapped or IPv6 outer */
 	/* MIRROR (§7.6 SAMPLE): a copy to m_port, encapsulated when
-	 * mirror == VS_MIR_REMOTE (o_src/o_sip as for ENCAP). */
+	 * mirror == VS_MIR_REMOTE (outer source MAC o_src). */
 	uint8_t mirror;              /**< VS_MIR_* */
 	uint16_t m_port;
 	uint32_t m_vni;
 	struct rte_ether_addr m_o_dst;
-	uint32_t m_o_dip;
+	struct vs_ip m_o_sip, m_o_dip;
 };
 
 #define VS_MIR_NONE 0
@@ -357,7 +441,7 @@ struct vs_flow {
 /** One outer destination of the tunnel index: the flows that
  * encapsulate toward it (or mirror to it), linked through the flows. */
 struct vs_tun {
-	uint32_t ip;                 /**< network order */
+	struct vs_ip ip;
 	int32_t head;                /**< first flow, -1 = none */
 	uint32_t nflows;
 };
@@ -375,8 +459,9 @@ struct vs_switch {
 	struct rte_ether_addr uplink_mac;
 	struct vs_uplink uplinks[VS_MAX_UPLINKS];
 	struct vs_route routes[VS_MAX_ROUTES];
-	unsigned int nb_routes;
-	struct rte_lpm *lpm;         /**< prefix → index in routes */
+	unsigned int nb_routes[2];   /**< per family (vs_ip_fam) */
+	struct rte_lpm *lpm;         /**< IPv4 prefix → index in routes */
+	struct rte_lpm6 *lpm6;       /**< IPv6 prefix → index in routes */
 	struct rte_hash *tun_hash;   /**< outer destination → index in tuns */
 	struct vs_tun tuns[VS_MAX_TUNS];
 	unsigned int neigh_refresh_s;
@@ -385,7 +470,7 @@ struct vs_switch {
 	unsigned int tcp_timeout;    /**< seconds, 0 = idle_timeout */
 	unsigned int udp_timeout;    /**< seconds, 0 = idle_timeout */
 	bool no_offload;             /**< keep every flow in software */
-	uint32_t vtep;               /**< local VTEP address, 0 = none */
+	struct vs_ip vtep[2];        /**< local VTEPs by family, :: = none */
 	uint64_t gen;                /**< model generation (revalidation) */
 	uint64_t reval_gen;          /**< generation last revalidated */
 	struct vs_router routers[VS_MAX_ROUTERS];
@@ -477,9 +562,9 @@ int vs_uplink_add(struct vs_switch *vs, const char *nic);
 int vs_uplink_by_port(const struct vs_switch *vs, uint16_t port_id);
 /** The neighbour entry of (uplink, ip), created unresolved if new; -1
  * when full. */
-int vs_neigh_get(struct vs_switch *vs, int uplink, uint32_t ip);
+int vs_neigh_get(struct vs_switch *vs, int uplink, const struct vs_ip *ip);
 /** Learn ip → mac heard on uplink; bumps gen when it changes. */
-void vs_neigh_learn(struct vs_switch *vs, int uplink, uint32_t ip,
+void vs_neigh_learn(struct vs_switch *vs, int uplink, const struct vs_ip *ip,
 		    const struct rte_ether_addr *mac);
 /**
  * Where an underlay packet to dst goes: *uplink and the next hop *nh (the
@@ -487,10 +572,13 @@ void vs_neigh_learn(struct vs_switch *vs, int uplink, uint32_t ip,
  * *n. @return 0 (resolved), -EAGAIN (next hop's MAC unknown: an entry
  * exists, ARP will ask), -ENETUNREACH (no route). Lock held.
  */
-int vs_underlay_resolve(struct vs_switch *vs, uint32_t dst, int *uplink,
-			uint32_t *nh, int *n);
-/** Create the neighbour entry dst's next hop needs (ARP asks for it). */
-void vs_underlay_prime(struct vs_switch *vs, uint32_t dst);
+int vs_underlay_resolve(struct vs_switch *vs, const struct vs_ip *dst,
+			int *uplink, struct vs_ip *nh, int *n);
+/** Create the neighbour entry dst's next hop needs (ARP/ND asks for it). */
+void vs_underlay_prime(struct vs_switch *vs, const struct vs_ip *dst);
+/** The local VTEP of dst's family, or NULL when none is set. */
+const struct vs_ip *vs_vtep_for(const struct vs_switch *vs,
+				const struct vs_ip *dst);
 /** The neighbour table as JSON: [{uplink, ip, mac, state}]. */
 json_t *vs_neigh_to_json(struct vs_switch *vs);
 /** The switch domain of a port (+1; 0 when unknown). Lock held. */
@@ -525,7 +613,7 @@ struct vs_xlate_out {
 	struct vs_acts acts;
 	int net;                /**< VS_V_FLOOD: the network */
 	enum vs_drop drop;      /**< VS_V_DROP */
-	uint32_t neigh_ip;      /**< VS_V_NEIGH: the next hop */
+	struct vs_ip neigh_ip;  /**< VS_V_NEIGH: the next hop */
 	int neigh_uplink;       /**< VS_V_NEIGH: on this uplink */
 };
 
@@ -574,6 +662,30 @@ struct rte_mbuf *vs_exec_icmp_error(struct rte_mempool *mp,
 				    uint32_t src,
 				    const struct rte_ether_addr *smac);
 
+/** A new ICMPv6 "packet too big" (RFC 4443 §3.2) about the IPv6 packet m
+ * (IPv6 at l3) with the next-hop mtu, from src/smac, or NULL. */
+struct rte_mbuf *vs_exec_icmp6_too_big(struct rte_mempool *mp,
+				       const struct rte_mbuf *m, uint16_t l3,
+				       uint32_t mtu, const uint8_t src[16],
+				       const struct rte_ether_addr *smac);
+
+/* ---- IPv6 neighbour discovery on the uplinks (vs_nd.c, RFC 4861) */
+
+/** A neighbour solicitation for tip from (sip, smac), to tip's
+ * solicited-node group, or NULL (mempool empty). */
+struct rte_mbuf *vs_nd_solicit(struct rte_mempool *mp, const struct vs_ip *sip,
+			       const struct rte_ether_addr *smac,
+			       const struct vs_ip *tip);
+/**
+ * An ICMPv6 packet m heard on uplink u (IPv6 header at l3, lock held):
+ * learn from an advertisement or a solicitation's source; a solicitation
+ * for our IPv6 VTEP gets its advertisement in *reply (NULL otherwise or
+ * when the mempool is empty), for the caller to send. m stays the
+ * caller's. @return 0, or -1 when m is not valid ND (RFC 4861 §7.1).
+ */
+int vs_nd_input(struct vs_switch *vs, int u, const struct rte_mbuf *m,
+		uint16_t l3, struct rte_mbuf **reply);
+
 /* ---- rules (vs_rule.c) */
 
 /** One flow's rte_flow rule, self-contained (items point into it). */
@@ -595,6 +707,7 @@ struct vs_rule {
 		struct rte_flow_item items[5];
 		struct rte_flow_item_eth eth;
 		struct rte_flow_item_ipv4 ip4;
+		struct rte_flow_item_ipv6 ip6;
 		struct rte_flow_item_udp udp;
 		struct rte_flow_item_vxlan vxlan;
 	} encap, m_encap;            /**< VXLAN_ENCAP, and SAMPLE's */
@@ -639,8 +752,8 @@ unsigned int vs_revalidate(struct vs_switch *vs);
 /** Revalidate only the flows whose outer destination is in prefix/plen
  * (network order), found through the tunnel index: what a route change
  * needs (V-9). @return flows removed. */
-unsigned int vs_revalidate_tun(struct vs_switch *vs, uint32_t prefix,
-			       uint8_t plen);
+unsigned int vs_revalidate_tun(struct vs_switch *vs,
+			       const struct vs_ip *prefix, uint8_t plen);
 /** Destroy every flow. Caller holds flow_mtx, not lock. */
 void vs_flows_flush(struct vs_switch *vs);
 /** The flow table as JSON (V-8), NIC counters queried. */

@@ -103,25 +103,34 @@ flow_key_make(const struct nf_flow_key *k, uint16_t in_port,
 
 /* ---------------------------------------------------- underlay ARP */
 
-/* Ask uplink u's segment for ip's MAC, at most once a second per
+/* Ask uplink u's segment for ip's MAC — ARP, or a neighbour solicitation
+ * for IPv6 — from the local VTEP of ip's family, at most once a second per
  * neighbour. @return true when a request went out. */
 static bool
-neigh_request(struct vs_switch *vs, struct vs_burst *b, int u, uint32_t ip)
+neigh_request(struct vs_switch *vs, struct vs_burst *b, int u,
+	      const struct vs_ip *ip)
 {
 	int n = vs_neigh_get(vs, u, ip);
 	const struct vs_uplink *ul = &vs->uplinks[u];
+	const struct vs_ip *local = vs_vtep_for(vs, ip);
 	struct rte_mbuf *req;
 
-	if (n < 0 || vs->vtep == 0 ||
+	if (n < 0 || local == NULL ||
 	    b->now - vs->neigh[n].last_req < rte_get_timer_hz())
 		return false;
 	vs->neigh[n].last_req = b->now;
-	req = vs_exec_arp_request(vs->pool, vs->vtep, &ul->mac, ip);
+	req = vs_ip_is4(ip) ?
+	      vs_exec_arp_request(vs->pool, vs_ip_4(local), &ul->mac,
+				  vs_ip_4(ip)) :
+	      vs_nd_solicit(vs->pool, local, &ul->mac, ip);
 	if (req == NULL) {
 		vs->stats.drops[VS_DROP_NO_MBUF]++;
 		return false;
 	}
-	vs->stats.arp_requests++;
+	if (vs_ip_is4(ip))
+		vs->stats.arp_requests++;
+	else
+		vs->stats.nd_solicits++;
 	txq_put(vs, b, ul->port_id, req);
 	return true;
 }
@@ -139,10 +148,12 @@ uplink_arp(struct vs_switch *vs, struct vs_burst *b, int u,
 		drop(vs, m, VS_DROP_PARSE);
 		return;
 	}
-	vs_neigh_learn(vs, u, arp->arp_data.arp_sip, &arp->arp_data.arp_sha);
-	if (vs->vtep != 0 &&
+	struct vs_ip sip = vs_ip_from4(arp->arp_data.arp_sip);
+
+	vs_neigh_learn(vs, u, &sip, &arp->arp_data.arp_sha);
+	if (!vs_ip_none(&vs->vtep[0]) &&
 	    arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) &&
-	    arp->arp_data.arp_tip == vs->vtep) {
+	    arp->arp_data.arp_tip == vs_ip_4(&vs->vtep[0])) {
 		vs_exec_arp_reply(m, sizeof(struct rte_ether_hdr),
 				  &vs->uplinks[u].mac);
 		vs->stats.arp_replies++;
@@ -150,6 +161,28 @@ uplink_arp(struct vs_switch *vs, struct vs_burst *b, int u,
 		return;
 	}
 	rte_pktmbuf_free(m);
+}
+
+/* ICMPv6 on uplink u: neighbour discovery (vs_nd.c) for the IPv6
+ * underlay; anything else (router advertisements, MLD) is not ours. */
+static void
+uplink_nd(struct vs_switch *vs, struct vs_burst *b, int u, struct vs_pkt *p)
+{
+	struct rte_mbuf *reply;
+
+	if (p->k.icmp_type != 135 && p->k.icmp_type != 136) {
+		drop(vs, p->m, VS_DROP_UPLINK);
+		return;
+	}
+	if (vs_nd_input(vs, u, p->m, p->lay.l3, &reply) != 0) {
+		drop(vs, p->m, VS_DROP_PARSE);
+		return;
+	}
+	rte_pktmbuf_free(p->m);
+	if (reply != NULL) {
+		vs->stats.nd_adverts++;
+		txq_put(vs, b, vs->uplinks[u].port_id, reply);
+	}
 }
 
 /* ---------------------------------------------------- mirrors */
@@ -173,7 +206,7 @@ mirror_copy(struct vs_switch *vs, struct vs_burst *b, struct rte_mbuf *m,
 		e.vni = a->m_vni;
 		e.o_src = a->o_src;
 		e.o_dst = a->m_o_dst;
-		e.o_sip = a->o_sip;
+		e.o_sip = a->m_o_sip;
 		e.o_dip = a->m_o_dip;
 		if (vs_exec_encap(&e, c, k) != 0) {
 			drop(vs, c, VS_DROP_EXEC);
@@ -204,7 +237,7 @@ static void
 flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
       struct vs_pkt *p)
 {
-	uint32_t vteps[VS_MAX_REMOTES];
+	const struct vs_ip *vteps[VS_MAX_REMOTES];
 	int dst[VS_MAX_PORTS], nd = 0, nv = 0;
 
 	struct vs_acts ma = {0};
@@ -218,27 +251,27 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 		    i != in_slot)
 			dst[nd++] = i;
 	/* Head-end replication: one copy per remote VTEP of the network. */
-	for (int i = 0; in_slot >= 0 && vs->vtep != 0 &&
-	     i < VS_MAX_REMOTES; i++) {
+	for (int i = 0; in_slot >= 0 && i < VS_MAX_REMOTES; i++) {
 		const struct vs_remote *r = &vs->remotes[i];
 		int j;
 
-		if (!r->used || r->net != net)
+		if (!r->used || r->net != net || vs_vtep_for(vs, &r->vtep) ==
+		    NULL)
 			continue;
-		for (j = 0; j < nv && vteps[j] != r->vtep; j++)
+		for (j = 0; j < nv && !vs_ip_eq(vteps[j], &r->vtep); j++)
 			;
 		if (j == nv)
-			vteps[nv++] = r->vtep;
+			vteps[nv++] = &r->vtep;
 	}
 	vs->stats.fwd_flood++;
 	for (int i = 0; i < nv; i++) {
 		struct vs_xlate_out x = {0};
 		struct rte_mbuf *c;
-		uint32_t nh;
+		struct vs_ip nh;
 		int u, n, rc = vs_underlay_resolve(vs, vteps[i], &u, &nh, &n);
 
 		if (rc == -EAGAIN)
-			neigh_request(vs, b, u, nh);
+			neigh_request(vs, b, u, &nh);
 		if (rc != 0) {
 			vs->stats.drops[rc == -EAGAIN ? VS_DROP_NEIGH :
 					VS_DROP_UL_ROUTE]++;
@@ -252,8 +285,8 @@ flood(struct vs_switch *vs, struct vs_burst *b, int net, int in_slot,
 		x.acts.vni = vs->nets[net].vni;
 		x.acts.o_src = vs->uplinks[u].mac;
 		x.acts.o_dst = vs->neigh[n].mac;
-		x.acts.o_sip = vs->vtep;
-		x.acts.o_dip = vteps[i];
+		x.acts.o_sip = *vs_vtep_for(vs, vteps[i]);
+		x.acts.o_dip = *vteps[i];
 		if (vs_exec_vlan(c, 0) != 0 ||
 		    vs_exec_encap(&x.acts, c, &p->k) != 0) {
 			drop(vs, c, VS_DROP_EXEC);
@@ -372,9 +405,11 @@ ttl_expired(struct vs_switch *vs, struct vs_burst *b, int slot,
 }
 
 /* An encapsulated packet over the egress uplink's MTU (N-15, V-9): an
- * IPv4 packet with DF from a VM gets "fragmentation needed" with the MTU
- * that fits (its stack lowers the path MTU, RFC 1191), seemingly from the
- * hop it sent to: the gateway when routed, else the destination. */
+ * IPv4 packet with DF from a VM gets "fragmentation needed" and an IPv6
+ * one "packet too big", with mtu, the inner MTU that fits (the uplink's
+ * less the encapsulation of the underlay's family): its stack lowers the
+ * path MTU (RFC 1191, RFC 8201), seemingly from the hop it sent to: the
+ * gateway when routed, else the destination. */
 static void
 too_big(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p,
 	uint16_t mtu)
@@ -395,8 +430,12 @@ too_big(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p,
 			src = net->gateway;
 		if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))
 			r = vs_exec_icmp_error(vs->pool, p->m, p->lay.l3, 3, 4,
-					       mtu - VS_ENCAP_LEN, src,
-					       &p->k.dst_mac);
+					       mtu, src, &p->k.dst_mac);
+	} else if (slot >= 0 && (p->k.flags & NF_KEY_F_IPV6)) {
+		/* IPv6 is switched, never routed, here: the error comes
+		 * from the destination itself. */
+		r = vs_exec_icmp6_too_big(vs->pool, p->m, p->lay.l3, mtu,
+					  p->k.dst_ip, &p->k.dst_mac);
 	}
 	icmp_error_send(vs, b, slot, r, p, VS_DROP_TOO_BIG);
 }
@@ -430,7 +469,7 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 		case VS_V_NEIGH:
 			vs_flow_account(vs, &p->fk, &x.acts, p->m->pkt_len,
 					b->now);
-			neigh_request(vs, b, x.neigh_uplink, x.neigh_ip);
+			neigh_request(vs, b, x.neigh_uplink, &x.neigh_ip);
 			drop(vs, p->m, VS_DROP_NEIGH);
 			return;
 		default:
@@ -442,14 +481,14 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 		a = &f->acts;
 	}
 	if (a->flags & VS_A_UNRESOLVED) {
-		uint32_t nh;
+		struct vs_ip nh;
 		int u, n;
 
 		f->sw_packets++;
 		f->sw_bytes += p->m->pkt_len;
 		f->last_seen = b->now;
-		if (vs_underlay_resolve(vs, a->o_dip, &u, &nh, &n) == -EAGAIN)
-			neigh_request(vs, b, u, nh);
+		if (vs_underlay_resolve(vs, &a->o_dip, &u, &nh, &n) == -EAGAIN)
+			neigh_request(vs, b, u, &nh);
 		drop(vs, p->m, VS_DROP_NEIGH);
 		return;
 	}
@@ -460,8 +499,8 @@ forward(struct vs_switch *vs, struct vs_burst *b, int slot, struct vs_pkt *p)
 	if ((a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP) &&
 	    p->lay.l3 != NF_OFF_NONE &&
 	    rte_eth_dev_get_mtu(a->out_port, &mtu) == 0 &&
-	    p->lay.l3_len + VS_ENCAP_LEN > mtu) {
-		too_big(vs, b, slot, p, mtu);
+	    p->lay.l3_len + vs_encap_len(&a->o_dip) > mtu) {
+		too_big(vs, b, slot, p, mtu - vs_encap_len(&a->o_dip));
 		return;
 	}
 	/* Stateful security group: a packet CT refuses is never cached. */
@@ -520,25 +559,37 @@ from_uplink(struct vs_switch *vs, struct vs_burst *b, int u,
 {
 	const struct rte_ether_hdr *eth =
 		rte_pktmbuf_mtod(p->m, const struct rte_ether_hdr *);
-	uint32_t odst, osrc;
+	struct vs_ip odst, osrc;
 
 	vs->stats.rx_uplink++;
 	if (!(p->k.flags & NF_KEY_F_TUNNEL)) {
 		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 			uplink_arp(vs, b, u, p->m);
+		else if ((p->k.flags & NF_KEY_F_IPV6) &&
+			 p->k.ip_proto == IPPROTO_ICMPV6)
+			uplink_nd(vs, b, u, p);
 		else
 			drop(vs, p->m, VS_DROP_UPLINK);
 		return;
 	}
-	memcpy(&odst, p->k.outer_dst, 4);
-	memcpy(&osrc, p->k.outer_src, 4);
-	if ((p->k.flags & NF_KEY_F_OUTER_V6) || vs->vtep == 0 ||
-	    odst != vs->vtep) {
+	if (p->k.flags & NF_KEY_F_OUTER_V6) {
+		memcpy(odst.a, p->k.outer_dst, 16);
+		memcpy(osrc.a, p->k.outer_src, 16);
+	} else {
+		uint32_t d, s;
+
+		memcpy(&d, p->k.outer_dst, 4);
+		memcpy(&s, p->k.outer_src, 4);
+		odst = vs_ip_from4(d);
+		osrc = vs_ip_from4(s);
+	}
+	if (vs_vtep_for(vs, &odst) == NULL ||
+	    !vs_ip_eq(&odst, vs_vtep_for(vs, &odst))) {
 		drop(vs, p->m, VS_DROP_UPLINK);
 		return;
 	}
 	/* A remote VTEP that sends to us is reachable at this MAC. */
-	vs_neigh_learn(vs, u, osrc, &eth->src_addr);
+	vs_neigh_learn(vs, u, &osrc, &eth->src_addr);
 	forward(vs, b, -1, p);
 }
 
@@ -598,7 +649,7 @@ neigh_refresh(struct vs_switch *vs, struct vs_burst *b)
 		if (!n->used)
 			continue;
 		if (!n->resolved) {
-			neigh_request(vs, b, n->uplink, n->ip);
+			neigh_request(vs, b, n->uplink, &n->ip);
 			continue;
 		}
 		if (b->now - n->confirmed < (uint64_t)vs->neigh_refresh_s * hz)
@@ -609,7 +660,7 @@ neigh_refresh(struct vs_switch *vs, struct vs_burst *b)
 			vs->gen++;
 			continue;
 		}
-		if (neigh_request(vs, b, n->uplink, n->ip))
+		if (neigh_request(vs, b, n->uplink, &n->ip))
 			n->probes++;
 	}
 	rte_spinlock_unlock(&vs->lock);
@@ -685,6 +736,10 @@ vs_stats_to_json(struct vs_switch *vs)
 		"offload_refused", (json_int_t)vs->offload_refused,
 		"aged", (json_int_t)vs->aged,
 		"revalidated", (json_int_t)vs->revalidated, "drops", drops);
+	json_object_set_new(o, "nd_solicits",
+			    json_integer((json_int_t)vs->stats.nd_solicits));
+	json_object_set_new(o, "nd_adverts",
+			    json_integer((json_int_t)vs->stats.nd_adverts));
 	json_object_set_new(o, "sg", vs_sg_stats_json(vs));
 	return o;
 }

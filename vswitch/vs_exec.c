@@ -7,7 +7,8 @@
  * software, exactly what the NIC does with the template's rule (so the
  * first packets of a flow and the offloaded rest look the same on the
  * wire), and the packets the switch itself answers with: ARP replies and
- * requests, ICMP echo replies and time exceeded.
+ * requests, ICMP echo replies, time exceeded, fragmentation needed and
+ * ICMPv6 packet too big (neighbour discovery is vs_nd.c's).
  *
  * Packets are single-segment here (the ports' mbufs hold a whole frame);
  * a chained mbuf is refused (-1), the caller counts and drops it.
@@ -28,38 +29,67 @@
 
 #define OUTER_TTL 64
 
-int
-vs_exec_encap(const struct vs_acts *a, struct rte_mbuf *m,
-	      const struct nf_flow_key *inner)
+/* The outer IPv4 header of an encapsulation of len bytes. */
+static void
+encap_ip4(struct rte_ipv4_hdr *ip, const struct vs_acts *a, uint32_t len)
 {
-	uint32_t len = m->pkt_len;
-	struct rte_ether_hdr *eth;
-	struct rte_ipv4_hdr *ip;
-	struct rte_udp_hdr *udp;
-	struct rte_vxlan_hdr *vx;
-
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, VS_ENCAP_LEN);
-	if (eth == NULL)
-		return -1;
-	ip = (struct rte_ipv4_hdr *)(eth + 1);
-	udp = (struct rte_udp_hdr *)(ip + 1);
-	vx = (struct rte_vxlan_hdr *)(udp + 1);
-	eth->dst_addr = a->o_dst;
-	eth->src_addr = a->o_src;
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(len + VS_ENCAP_LEN -
-						       sizeof(*eth)));
+					    sizeof(struct rte_ether_hdr)));
 	/* DF, as the NIC's VXLAN_ENCAP builds it (docs/snic.md): the
 	 * underlay never fragments a tunnelled packet (N-15 keeps them
 	 * under the uplink MTU). */
 	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = OUTER_TTL;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = a->o_sip;
-	ip->dst_addr = a->o_dip;
+	ip->src_addr = vs_ip_4(&a->o_sip);
+	ip->dst_addr = vs_ip_4(&a->o_dip);
 	ip->hdr_checksum = nf_ipv4_csum(ip);
+}
+
+/* The outer IPv6 header; the UDP checksum stays 0 as the NIC sends it
+ * (RFC 6935: allowed for tunnels; a Linux peer needs udp6zerocsumrx). */
+static void
+encap_ip6(struct rte_ipv6_hdr *ip, const struct vs_acts *a, uint32_t len)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->vtc_flow = RTE_BE32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)(len + VS_ENCAP_LEN6 -
+					   sizeof(struct rte_ether_hdr) -
+					   sizeof(*ip)));
+	ip->proto = IPPROTO_UDP;
+	ip->hop_limits = OUTER_TTL;
+	memcpy(ip->src_addr, a->o_sip.a, 16);
+	memcpy(ip->dst_addr, a->o_dip.a, 16);
+}
+
+int
+vs_exec_encap(const struct vs_acts *a, struct rte_mbuf *m,
+	      const struct nf_flow_key *inner)
+{
+	bool v4 = vs_ip_is4(&a->o_dip);
+	uint16_t elen = vs_encap_len(&a->o_dip);
+	uint32_t len = m->pkt_len;
+	struct rte_ether_hdr *eth;
+	struct rte_udp_hdr *udp;
+	struct rte_vxlan_hdr *vx;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, elen);
+	if (eth == NULL)
+		return -1;
+	udp = (struct rte_udp_hdr *)((uint8_t *)(eth + 1) +
+		(v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr)));
+	vx = (struct rte_vxlan_hdr *)(udp + 1);
+	eth->dst_addr = a->o_dst;
+	eth->src_addr = a->o_src;
+	if (v4) {
+		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		encap_ip4((struct rte_ipv4_hdr *)(eth + 1), a, len);
+	} else {
+		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+		encap_ip6((struct rte_ipv6_hdr *)(eth + 1), a, len);
+	}
 	/* N-7: the same source port the NIC would pick, from the inner
 	 * 5-tuple, so underlay ECMP keeps a flow on one path whether its
 	 * packets were encapsulated here or in the NIC. */
@@ -290,5 +320,53 @@ vs_exec_icmp_error(struct rte_mempool *mp, const struct rte_mbuf *m,
 	icmp->icmp_seq_nb = rte_cpu_to_be_16(mtu);
 	memcpy(icmp + 1, oip, quote);
 	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, len - sizeof(*ip));
+	return r;
+}
+
+struct rte_mbuf *
+vs_exec_icmp6_too_big(struct rte_mempool *mp, const struct rte_mbuf *m,
+		      uint16_t l3, uint32_t mtu, const uint8_t src[16],
+		      const struct rte_ether_addr *smac)
+{
+	const struct rte_ether_hdr *oeth =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv6_hdr *oip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, l3);
+	/* RFC 4443 §2.4(c): as much of the packet as fits in the minimum
+	 * IPv6 MTU with our headers. */
+	uint32_t quote = RTE_MIN((uint32_t)(m->data_len - l3),
+				 (uint32_t)(RTE_IPV6_MIN_MTU -
+					    sizeof(struct rte_ipv6_hdr) - 8));
+	struct rte_mbuf *r = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv6_hdr *ip;
+	uint8_t *icmp;
+
+	if (r == NULL)
+		return NULL;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(r, sizeof(*eth) +
+		sizeof(*ip) + 8 + quote);
+	if (eth == NULL) {
+		rte_pktmbuf_free(r);
+		return NULL;
+	}
+	ip = (struct rte_ipv6_hdr *)(eth + 1);
+	icmp = (uint8_t *)(ip + 1);
+	eth->dst_addr = oeth->src_addr;
+	eth->src_addr = *smac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	memset(ip, 0, sizeof(*ip));
+	ip->vtc_flow = RTE_BE32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)(8 + quote));
+	ip->proto = IPPROTO_ICMPV6;
+	ip->hop_limits = OUTER_TTL;
+	memcpy(ip->src_addr, src, 16);
+	memcpy(ip->dst_addr, oip->src_addr, 16);
+	/* Type 2 code 0, checksum, then the MTU in 32 bits. */
+	memset(icmp, 0, 8);
+	icmp[0] = 2;
+	*(rte_be32_t *)(icmp + 4) = rte_cpu_to_be_32(mtu);
+	memcpy(icmp + 8, oip, quote);
+	*(uint16_t *)(icmp + 2) = rte_ipv6_udptcp_cksum(ip, icmp);
 	return r;
 }

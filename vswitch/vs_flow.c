@@ -47,31 +47,31 @@ port_name(uint16_t port_id, char *buf)
 /* ---- the tunnel index (V-9): outer destination → its flows. All under
  * vs->lock; the slot rte_hash gives a key indexes vs->tuns. */
 
-static uint32_t
+static const struct vs_ip *
 tun_dst(const struct vs_acts *a)
 {
 	if (a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP)
-		return a->o_dip;
-	return a->mirror == VS_MIR_REMOTE ? a->m_o_dip : 0;
+		return &a->o_dip;
+	return a->mirror == VS_MIR_REMOTE ? &a->m_o_dip : NULL;
 }
 
 static void
 tun_link(struct vs_switch *vs, uint32_t idx)
 {
 	struct vs_flow *f = &vs->flows[idx];
-	uint32_t ip = tun_dst(&f->acts);
+	const struct vs_ip *ip = tun_dst(&f->acts);
 	struct vs_tun *t;
 	int pos;
 
 	f->tun_prev = f->tun_next = -1;
-	if (ip == 0)
+	if (ip == NULL || vs_ip_none(ip))
 		return;
-	pos = rte_hash_lookup(vs->tun_hash, &ip);
+	pos = rte_hash_lookup(vs->tun_hash, ip);
 	if (pos < 0) {
-		pos = rte_hash_add_key(vs->tun_hash, &ip);
+		pos = rte_hash_add_key(vs->tun_hash, ip);
 		if (pos < 0)
 			return; /* full: revalidation by generation still works */
-		vs->tuns[pos] = (struct vs_tun){.ip = ip, .head = -1};
+		vs->tuns[pos] = (struct vs_tun){.ip = *ip, .head = -1};
 	}
 	t = &vs->tuns[pos];
 	f->tun1 = (uint16_t)(pos + 1);
@@ -130,7 +130,8 @@ decap_moved(struct vs_switch *vs, const struct vs_flow_key *k,
  * What the NIC cannot take even though the template can express it (V-9):
  * a rule lives in one switch domain, so a flow whose egress (or mirror)
  * port is on another NIC stays in software; and N-15: an encap flow whose
- * VM MTU plus the 50 bytes of VXLAN exceeds the egress uplink's MTU is not
+ * VM MTU plus the 50 (IPv4) or 70 (IPv6) bytes of VXLAN exceeds the egress
+ * uplink's MTU is not
  * offloaded (the NIC would refuse it; software answers DF packets with
  * "fragmentation needed"). Lock held. @return 0 or -ENOTSUP with why.
  */
@@ -154,10 +155,12 @@ offload_check(struct vs_switch *vs, const struct vs_flow_key *k,
 	}
 	if (encaps(a) && rte_eth_dev_get_mtu(k->in_port, &in_mtu) == 0 &&
 	    rte_eth_dev_get_mtu(a->out_port, &out_mtu) == 0 &&
-	    in_mtu + VS_ENCAP_LEN > out_mtu) {
-		snprintf(err, errlen, "MTU: %s's %u + %u bytes of VXLAN > "
-			 "%s's %u (N-15): kept in software",
-			 port_name(k->in_port, in), in_mtu, VS_ENCAP_LEN,
+	    in_mtu + vs_encap_len(&a->o_dip) > out_mtu) {
+		snprintf(err, errlen, "MTU: %s's %u + %u bytes of VXLAN over "
+			 "IPv%c > %s's %u (N-15): kept in software",
+			 port_name(k->in_port, in), in_mtu,
+			 vs_encap_len(&a->o_dip),
+			 vs_ip_is4(&a->o_dip) ? '4' : '6',
 			 port_name(a->out_port, out), out_mtu);
 		return -ENOTSUP;
 	}
@@ -195,13 +198,14 @@ vs_flow_account(struct vs_switch *vs, const struct vs_flow_key *k,
 		tun_link(vs, (uint32_t)idx);
 		decap_moved(vs, k, acts);
 		if (acts->flags & VS_A_UNRESOLVED) {
-			char ip[INET_ADDRSTRLEN];
+			char ip[VS_IP_STRLEN];
 
 			f->where = VS_FLOW_SOFTWARE;
 			snprintf(f->reason, sizeof(f->reason), "next hop toward "
-				 "VTEP %s unresolved: waiting for ARP (V-9)",
-				 inet_ntop(AF_INET, &acts->o_dip, ip,
-					   sizeof(ip)));
+				 "VTEP %s unresolved: waiting for %s (V-9)",
+				 vs_ip_str(&acts->o_dip, ip),
+				 vs_ip_is4(&acts->o_dip) ? "ARP" :
+				 "neighbour discovery");
 		} else if (vs_rule_build(k, acts, 0, &r, f->reason,
 				  sizeof(f->reason)) != 0 ||
 		    offload_check(vs, k, acts, f->reason,
@@ -444,10 +448,10 @@ vs_revalidate(struct vs_switch *vs)
 }
 
 unsigned int
-vs_revalidate_tun(struct vs_switch *vs, uint32_t prefix, uint8_t plen)
+vs_revalidate_tun(struct vs_switch *vs, const struct vs_ip *prefix,
+		  uint8_t plen)
 {
 	static int32_t todo[VS_MAX_FLOWS];
-	uint32_t mask = plen == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - plen));
 	unsigned int removed = 0, n = 0;
 	const void *key;
 	void *data;
@@ -457,7 +461,7 @@ vs_revalidate_tun(struct vs_switch *vs, uint32_t prefix, uint8_t plen)
 	pthread_mutex_lock(&vs->flow_mtx);
 	rte_spinlock_lock(&vs->lock);
 	while ((pos = rte_hash_iterate(vs->tun_hash, &key, &data, &it)) >= 0) {
-		if ((vs->tuns[pos].ip & mask) != prefix)
+		if (!vs_ip_in(&vs->tuns[pos].ip, prefix, plen))
 			continue;
 		for (int32_t f = vs->tuns[pos].head; f >= 0;
 		     f = vs->flows[f].tun_next)
@@ -528,7 +532,7 @@ flow_acts_json(const struct vs_acts *a)
 				    json_string(inet_ntop(AF_INET, &a->nat_ip,
 							  ip, sizeof(ip))));
 	if (a->tpl == VS_TPL_L2_ENCAP || a->tpl == VS_TPL_L3_ENCAP) {
-		char sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
+		char sip[VS_IP_STRLEN], dip[VS_IP_STRLEN];
 		char smac[RTE_ETHER_ADDR_FMT_SIZE];
 
 		rte_ether_format_addr(smac, sizeof(smac), &a->o_src);
@@ -536,21 +540,20 @@ flow_acts_json(const struct vs_acts *a)
 		json_object_set_new(o, "vxlan_encap", json_pack(
 			"{s:i, s:s, s:s, s:s, s:s}", "vni", (int)a->vni,
 			"eth_src", smac, "eth_dst", mac,
-			"ip_src", inet_ntop(AF_INET, &a->o_sip, sip,
-					    sizeof(sip)),
-			"ip_dst", inet_ntop(AF_INET, &a->o_dip, dip,
-					    sizeof(dip))));
+			"ip_src", vs_ip_str(&a->o_sip, sip),
+			"ip_dst", vs_ip_str(&a->o_dip, dip)));
 	}
 	json_object_set_new(o, "port_id", json_integer(a->out_port));
 	if (a->mirror != VS_MIR_NONE) {
 		json_t *m = json_pack("{s:i, s:i}", "ratio", 1, "port_id",
 				      (int)a->m_port);
+		char mip[VS_IP_STRLEN];
 
-		if (a->mirror == VS_MIR_REMOTE)
+		if (a->mirror == VS_MIR_REMOTE) {
 			json_object_set_new(m, "vni", json_integer(a->m_vni));
-		if (a->mirror == VS_MIR_REMOTE)
-			json_object_set_new(m, "ip_dst", json_string(inet_ntop(
-				AF_INET, &a->m_o_dip, ip, sizeof(ip))));
+			json_object_set_new(m, "ip_dst", json_string(
+				vs_ip_str(&a->m_o_dip, mip)));
+		}
 		json_object_set_new(o, "sample", m);
 	}
 	return o;

@@ -21,7 +21,11 @@
 
 #define MAX_FIELDS 8
 
-enum ftype { F_NAME, F_STR, F_UINT, F_MAC, F_IPV4, F_CIDR, F_BOOL };
+/* F_UADDR / F_UCIDR: an underlay address or prefix, IPv4 or IPv6
+ * (fval.ip, fval.plen). */
+enum ftype {
+	F_NAME, F_STR, F_UINT, F_MAC, F_IPV4, F_CIDR, F_BOOL, F_UADDR, F_UCIDR
+};
 
 struct field {
 	const char *key;
@@ -35,7 +39,8 @@ struct fval {
 	bool set;
 	const char *s;   /* F_NAME, F_STR */
 	uint32_t u;      /* F_UINT, F_IPV4 (network order), F_BOOL */
-	uint8_t plen;    /* F_CIDR: u is the prefix */
+	uint8_t plen;    /* F_CIDR: u is the prefix; F_UCIDR: ip is */
+	struct vs_ip ip; /* F_UADDR, F_UCIDR */
 	struct rte_ether_addr mac;
 };
 

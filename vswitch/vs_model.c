@@ -261,6 +261,32 @@ cidr_parse(const char *s, uint32_t *prefix, uint8_t *plen)
 	return in_subnet(a.s_addr, a.s_addr, *plen) ? 0 : -2;
 }
 
+/* An IPv4 or IPv6 prefix (F_UCIDR): -1 malformed, -2 host bits set. */
+static int
+ucidr_parse(const char *s, struct vs_ip *prefix, uint8_t *plen)
+{
+	char buf[VS_IP_STRLEN + 8], *slash, *end;
+	unsigned long l;
+
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
+		return -1;
+	slash = strchr(buf, '/');
+	if (slash == NULL)
+		return -1;
+	*slash = '\0';
+	l = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || slash[1] == '\0' || vs_ip_parse(buf, prefix) != 0 ||
+	    l > (vs_ip_is4(prefix) ? 32u : 128u))
+		return -1;
+	*plen = (uint8_t)l;
+	/* Host bits: the prefix must equal itself masked, i.e. every
+	 * address of it agrees with it on plen bits and it has no others. */
+	for (unsigned int b = l + (vs_ip_is4(prefix) ? 96u : 0u); b < 128; b++)
+		if (prefix->a[b / 8] & (0x80 >> (b % 8)))
+			return -2;
+	return 0;
+}
+
 /* One field's value; v->set on success. */
 static int
 field_parse(const struct field *f, json_t *j, struct fval *v, char *err,
@@ -313,6 +339,23 @@ field_parse(const struct field *f, json_t *j, struct fval *v, char *err,
 			return -EINVAL;
 		}
 		v->u = a.s_addr;
+		break;
+	case F_UADDR:
+		if (vs_ip_parse(s, &v->ip) != 0) {
+			snprintf(err, errlen, "%s: '%s' is not an IPv4 or IPv6 "
+				 "address", f->key, s);
+			return -EINVAL;
+		}
+		break;
+	case F_UCIDR:
+		rc = ucidr_parse(s, &v->ip, &v->plen);
+		if (rc != 0) {
+			snprintf(err, errlen, rc == -2 ?
+				 "%s: '%s' has host bits set" :
+				 "%s: '%s' is not an IPv4 or IPv6 prefix "
+				 "(address/len)", f->key, s);
+			return -EINVAL;
+		}
 		break;
 	case F_CIDR:
 		rc = cidr_parse(s, &v->u, &v->plen);
@@ -741,7 +784,7 @@ remote_add(struct vs_switch *vs, const struct fval *v, char *err,
 	   size_t errlen)
 {
 	struct vs_remote r = {.used = true, .mac = v[2].mac, .ipv4 = v[3].u,
-			      .vtep = v[4].u};
+			      .vtep = v[4].ip};
 	int slot = -1, rc;
 
 	r.net = net_find(vs, v[1].s);
@@ -752,7 +795,7 @@ remote_add(struct vs_switch *vs, const struct fval *v, char *err,
 	rc = addr_conflict(vs, r.net, &r.mac, r.ipv4, err, errlen);
 	if (rc != 0)
 		return rc;
-	if (r.vtep == vs->vtep)
+	if (vs_ip_eq(&r.vtep, &vs->vtep[vs_ip_fam(&r.vtep)]))
 		return ERR(EINVAL, "vtep: %s is this node's VTEP", v[4].s);
 	for (int i = 0; slot < 0 && i < VS_MAX_REMOTES; i++)
 		if (!vs->remotes[i].used)
@@ -763,7 +806,7 @@ remote_add(struct vs_switch *vs, const struct fval *v, char *err,
 	strlcpy(r.name, v[0].s, sizeof(r.name));
 	vs->remotes[slot] = r;
 	/* Resolve the VTEP's MAC ahead of the first packet. */
-	vs_underlay_prime(vs, r.vtep);
+	vs_underlay_prime(vs, &r.vtep);
 	return 0;
 }
 
@@ -783,7 +826,7 @@ static void
 remote_list(const struct vs_switch *vs, json_t *out)
 {
 	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[INET_ADDRSTRLEN],
-	     vt[INET_ADDRSTRLEN];
+	     vt[VS_IP_STRLEN];
 
 	for (int i = 0; i < VS_MAX_REMOTES; i++) {
 		const struct vs_remote *r = &vs->remotes[i];
@@ -794,7 +837,7 @@ remote_list(const struct vs_switch *vs, json_t *out)
 				"network", vs->nets[r->net].name, "mac",
 				mac_str(&r->mac, mac), "ipv4",
 				ip_str(r->ipv4, ip), "vtep",
-				ip_str(r->vtep, vt)));
+				vs_ip_str(&r->vtep, vt)));
 	}
 }
 
@@ -862,18 +905,24 @@ fip_list(const struct vs_switch *vs, json_t *out)
 
 /* ---------------------------------------------------- VTEP */
 
+/* One VTEP per family: a remote VTEP is reached from the local address
+ * of its own family. */
 static int
 vtep_add(struct vs_switch *vs, const struct fval *v, char *err,
 	 size_t errlen)
 {
-	char ip[INET_ADDRSTRLEN];
+	struct vs_ip *cur = &vs->vtep[vs_ip_fam(&v[0].ip)];
+	char ip[VS_IP_STRLEN];
 
-	if (vs->vtep != 0)
-		return ERR(EEXIST, "vtep: already %s (delete it first)",
-			   ip_str(vs->vtep, ip));
-	if (v[0].u == 0)
-		return ERR(EINVAL, "ip: 0.0.0.0 is not a VTEP address");
-	vs->vtep = v[0].u;
+	if (!vs_ip_none(cur))
+		return ERR(EEXIST, "ip: this node's IPv%c VTEP is already %s "
+			   "(delete it first)", vs_ip_is4(cur) ? '4' : '6',
+			   vs_ip_str(cur, ip));
+	if (vs_ip_is4(&v[0].ip) ? vs_ip_4(&v[0].ip) == 0 :
+	    (v[0].ip.a[0] == 0xff || vs_ip_none(&v[0].ip)))
+		return ERR(EINVAL, "ip: %s is not a unicast VTEP address",
+			   v[0].s);
+	*cur = v[0].ip;
 	return 0;
 }
 
@@ -881,20 +930,23 @@ static int
 vtep_del(struct vs_switch *vs, const struct fval *key, char *err,
 	 size_t errlen)
 {
-	if (vs->vtep == 0 || vs->vtep != key->u)
+	struct vs_ip *cur = &vs->vtep[vs_ip_fam(&key->ip)];
+
+	if (!vs_ip_eq(cur, &key->ip))
 		return ERR(ENOENT, "vtep %s does not exist", key->s);
-	vs->vtep = 0;
+	memset(cur, 0, sizeof(*cur));
 	return 0;
 }
 
 static void
 vtep_list(const struct vs_switch *vs, json_t *out)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[VS_IP_STRLEN];
 
-	if (vs->vtep != 0)
-		json_array_append_new(out, json_pack("{s:s}", "ip",
-			ip_str(vs->vtep, ip)));
+	for (int f = 0; f < 2; f++)
+		if (!vs_ip_none(&vs->vtep[f]))
+			json_array_append_new(out, json_pack("{s:s}", "ip",
+				vs_ip_str(&vs->vtep[f], ip)));
 }
 
 /* ---------------------------------------------------- mirrors */
@@ -946,9 +998,9 @@ mirror_add(struct vs_switch *vs, const struct fval *v, char *err,
 	} else {
 		if (!v[5].set)
 			return ERR(EINVAL, "vni: missing (the collector's VNI)");
-		m.collector = v[4].u;
+		m.collector = v[4].ip;
 		m.vni = v[5].u;
-		vs_underlay_prime(vs, m.collector); /* resolve it ahead */
+		vs_underlay_prime(vs, &m.collector); /* resolve it ahead */
 	}
 	for (int i = 0; slot < 0 && i < VS_MAX_MIRRORS; i++)
 		if (!vs->mirrors[i].used)
@@ -976,7 +1028,7 @@ mirror_del(struct vs_switch *vs, const struct fval *key, char *err,
 static void
 mirror_list(const struct vs_switch *vs, json_t *out)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[VS_IP_STRLEN];
 
 	for (int i = 0; i < VS_MAX_MIRRORS; i++) {
 		const struct vs_mirror *m = &vs->mirrors[i];
@@ -992,7 +1044,7 @@ mirror_list(const struct vs_switch *vs, json_t *out)
 				vs->ports[m->to_port].name));
 		} else {
 			json_object_set_new(o, "collector", json_string(
-				ip_str(m->collector, ip)));
+				vs_ip_str(&m->collector, ip)));
 			json_object_set_new(o, "vni", json_integer(m->vni));
 		}
 		json_array_append_new(out, o);
@@ -1103,17 +1155,17 @@ static const struct kind kinds[] = {
 	{"remote", "remotes", "name", {
 		{"name", F_NAME, true, 0}, {"network", F_STR, true, 0},
 		{"mac", F_MAC, true, 0}, {"ipv4", F_IPV4, true, 0},
-		{"vtep", F_IPV4, true, 0}},
+		{"vtep", F_UADDR, true, 0}},
 	 remote_add, remote_del, remote_list},
 	{"fip", "fips", "ip", {
 		{"ip", F_IPV4, true, 0}, {"port", F_STR, true, 0}},
 	 fip_add, fip_del, fip_list},
-	{"vtep", "vteps", "ip", {{"ip", F_IPV4, true, 0}},
+	{"vtep", "vteps", "ip", {{"ip", F_UADDR, true, 0}},
 	 vtep_add, vtep_del, vtep_list},
 	{"mirror", "mirrors", "name", {
 		{"name", F_NAME, true, 0}, {"port", F_STR, true, 0},
 		{"direction", F_STR, false, 0}, {"to_port", F_STR, false, 0},
-		{"collector", F_IPV4, false, 0},
+		{"collector", F_UADDR, false, 0},
 		{"vni", F_UINT, false, VS_VNI_MAX}},
 	 mirror_add, mirror_del, mirror_list},
 	{"sg", "sgs", "name", {
@@ -1127,8 +1179,8 @@ static const struct kind kinds[] = {
 		{"port", F_STR, true, 0}, {"sg", F_STR, true, 0}},
 	 sg_port_add, sg_port_del, vs_sg_port_list},
 	{"route", "routes", "prefix", {
-		{"prefix", F_CIDR, true, 0}, {"uplink", F_STR, true, 0},
-		{"via", F_IPV4, false, 0}},
+		{"prefix", F_UCIDR, true, 0}, {"uplink", F_STR, true, 0},
+		{"via", F_UADDR, false, 0}},
 	 vs_route_add, vs_route_del, vs_route_list, false, {NULL},
 	 vs_route_changed},
 	{"counter", "counters", "name", {

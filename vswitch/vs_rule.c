@@ -105,27 +105,40 @@ pattern_build(const struct vs_flow_key *k, struct vs_rule *r)
 	r->items[n].type = RTE_FLOW_ITEM_TYPE_END;
 }
 
-/* VXLAN_ENCAP definition ETH / IPV4 / UDP (src 0: the NIC picks it, N-7;
- * dst 4789) / VXLAN, as §7.3.1 lists it. */
+/* VXLAN_ENCAP definition ETH / IPV4|IPV6 / UDP (src 0: the NIC picks it,
+ * N-7; dst 4789) / VXLAN, as §7.3.1 lists it; the outer family is the
+ * VTEPs' (V-9). */
 static const struct rte_flow_action_vxlan_encap *
 encap_build(struct vs_encap_def *d, uint32_t vni,
 	    const struct rte_ether_addr *src, const struct rte_ether_addr *dst,
-	    uint32_t sip, uint32_t dip)
+	    const struct vs_ip *sip, const struct vs_ip *dip)
 {
+	bool v4 = vs_ip_is4(dip);
 	int n = 0;
 
 	d->eth.hdr.src_addr = *src;
 	d->eth.hdr.dst_addr = *dst;
-	d->eth.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	d->eth.hdr.ether_type = v4 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) :
+				     RTE_BE16(RTE_ETHER_TYPE_IPV6);
 	d->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_ETH,
 					       &d->eth, NULL, NULL};
-	d->ip4.hdr.version_ihl = RTE_IPV4_VHL_DEF;
-	d->ip4.hdr.time_to_live = 64;
-	d->ip4.hdr.next_proto_id = IPPROTO_UDP;
-	d->ip4.hdr.src_addr = sip;
-	d->ip4.hdr.dst_addr = dip;
-	d->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_IPV4,
-					       &d->ip4, NULL, NULL};
+	if (v4) {
+		d->ip4.hdr.version_ihl = RTE_IPV4_VHL_DEF;
+		d->ip4.hdr.time_to_live = 64;
+		d->ip4.hdr.next_proto_id = IPPROTO_UDP;
+		d->ip4.hdr.src_addr = vs_ip_4(sip);
+		d->ip4.hdr.dst_addr = vs_ip_4(dip);
+		d->items[n++] = (struct rte_flow_item){
+			RTE_FLOW_ITEM_TYPE_IPV4, &d->ip4, NULL, NULL};
+	} else {
+		d->ip6.hdr.vtc_flow = RTE_BE32(6u << 28);
+		d->ip6.hdr.hop_limits = 64;
+		d->ip6.hdr.proto = IPPROTO_UDP;
+		memcpy(d->ip6.hdr.src_addr, sip->a, 16);
+		memcpy(d->ip6.hdr.dst_addr, dip->a, 16);
+		d->items[n++] = (struct rte_flow_item){
+			RTE_FLOW_ITEM_TYPE_IPV6, &d->ip6, NULL, NULL};
+	}
 	d->udp.hdr.dst_port = RTE_BE16(VS_VXLAN_PORT);
 	d->items[n++] = (struct rte_flow_item){RTE_FLOW_ITEM_TYPE_UDP,
 					       &d->udp, NULL, NULL};
@@ -149,7 +162,7 @@ sample_build(const struct vs_acts *a, struct vs_rule *r)
 		r->sample_acts[n++] = (struct rte_flow_action){
 			RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP,
 			encap_build(&r->m_encap, a->m_vni, &a->o_src,
-				    &a->m_o_dst, a->o_sip, a->m_o_dip)};
+				    &a->m_o_dst, &a->m_o_sip, &a->m_o_dip)};
 	r->m_port.id = a->m_port;
 	r->sample_acts[n++] = (struct rte_flow_action){
 		RTE_FLOW_ACTION_TYPE_PORT_ID, &r->m_port};
@@ -287,7 +300,7 @@ vs_rule_build(const struct vs_flow_key *k, const struct vs_acts *a,
 			*act++ = (struct rte_flow_action){
 				RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP,
 				encap_build(&r->encap, a->vni, &a->o_src,
-					    &a->o_dst, a->o_sip, a->o_dip)};
+					    &a->o_dst, &a->o_sip, &a->o_dip)};
 			break;
 		case A_VLAN:
 			act = vlan_build(k, a, r, act);

@@ -40,16 +40,18 @@ key_ip4(const struct vs_flow_key *k)
 }
 
 /* The encap half of acts toward VTEP vtep with VNI vni: the underlay's
- * uplink and next hop (vs_underlay.c). */
+ * uplink and next hop (vs_underlay.c), from the local VTEP of vtep's
+ * family. */
 static enum vs_verdict
-encap_to(struct vs_switch *vs, uint32_t vtep, uint32_t vni,
+encap_to(struct vs_switch *vs, const struct vs_ip *vtep, uint32_t vni,
 	 struct vs_xlate_out *out)
 {
+	const struct vs_ip *local = vs_vtep_for(vs, vtep);
 	struct vs_acts *a = &out->acts;
-	uint32_t nh;
+	struct vs_ip nh;
 	int u, n, rc;
 
-	if (vs->vtep == 0)
+	if (local == NULL)
 		return DROP(VS_DROP_NO_VTEP);
 	rc = vs_underlay_resolve(vs, vtep, &u, &nh, &n);
 	if (rc == -ENETUNREACH)
@@ -62,15 +64,15 @@ encap_to(struct vs_switch *vs, uint32_t vtep, uint32_t vni,
 		out->neigh_uplink = u;
 		a->flags |= VS_A_UNRESOLVED;
 		a->vni = vni;
-		a->o_dip = vtep;
+		a->o_dip = *vtep;
 		a->out_port = vs->uplinks[u].port_id;
 		return VS_V_NEIGH;
 	}
 	a->vni = vni;
 	a->o_src = vs->uplinks[u].mac;
 	a->o_dst = vs->neigh[n].mac;
-	a->o_sip = vs->vtep;
-	a->o_dip = vtep;
+	a->o_sip = *local;
+	a->o_dip = *vtep;
 	a->out_port = vs->uplinks[u].port_id;
 	return VS_V_FLOW;
 }
@@ -122,7 +124,7 @@ route(struct vs_switch *vs, int r, int src_port, uint32_t dst,
 	 * router's VNI; the far node routes it again (§7.5 ingress). */
 	a->tpl = VS_TPL_L3_ENCAP;
 	a->mac_dst = rt->mac;
-	return encap_to(vs, vs->remotes[rem].vtep, rt->vni, out);
+	return encap_to(vs, &vs->remotes[rem].vtep, rt->vni, out);
 }
 
 static enum vs_verdict
@@ -158,7 +160,7 @@ from_vm(struct vs_switch *vs, const struct vs_flow_key *k, int in,
 	if (dst < 0)
 		return VS_V_FLOOD;
 	a->tpl = VS_TPL_L2_ENCAP;
-	return encap_to(vs, vs->remotes[dst].vtep, net->vni, out);
+	return encap_to(vs, &vs->remotes[dst].vtep, net->vni, out);
 }
 
 static enum vs_verdict
@@ -168,7 +170,8 @@ from_uplink(struct vs_switch *vs, const struct vs_flow_key *k,
 	struct vs_acts *a = &out->acts;
 	int n, r, p;
 
-	if (k->vni == 0 || vs->vtep == 0)
+	if (k->vni == 0 ||
+	    (vs_ip_none(&vs->vtep[0]) && vs_ip_none(&vs->vtep[1])))
 		return DROP(VS_DROP_UPLINK);
 	n = vs_net_by_vni(vs, k->vni);
 	if (n >= 0) {
@@ -198,7 +201,8 @@ vs_mirror_acts(struct vs_switch *vs, int in_slot, int out_slot,
 {
 	for (int i = 0; i < VS_MAX_MIRRORS; i++) {
 		const struct vs_mirror *m = &vs->mirrors[i];
-		uint32_t nh;
+		const struct vs_ip *local;
+		struct vs_ip nh;
 		int n, u;
 
 		if (!m->used ||
@@ -212,20 +216,22 @@ vs_mirror_acts(struct vs_switch *vs, int in_slot, int out_slot,
 			a->m_port = vs->ports[m->to_port].port_id;
 			return true;
 		}
-		if (vs->vtep == 0 ||
-		    vs_underlay_resolve(vs, m->collector, &u, &nh, &n) != 0)
+		local = vs_vtep_for(vs, &m->collector);
+		if (local == NULL ||
+		    vs_underlay_resolve(vs, &m->collector, &u, &nh, &n) != 0)
 			return false;
-		/* The encap templates have one outer source: a remote
+		/* The encap templates have one outer source MAC: a remote
 		 * mirror must leave by the flow's own uplink. */
-		if (a->o_sip != 0 && a->out_port != vs->uplinks[u].port_id)
+		if (!vs_ip_none(&a->o_sip) &&
+		    a->out_port != vs->uplinks[u].port_id)
 			return false;
 		a->mirror = VS_MIR_REMOTE;
 		a->m_port = vs->uplinks[u].port_id;
 		a->m_vni = m->vni;
 		a->m_o_dst = vs->neigh[n].mac;
+		a->m_o_sip = *local;
 		a->m_o_dip = m->collector;
 		a->o_src = vs->uplinks[u].mac;
-		a->o_sip = vs->vtep;
 		return true;
 	}
 	return false;

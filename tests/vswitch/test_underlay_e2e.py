@@ -1,15 +1,19 @@
 #!/usr/bin/python3
 """nicflowd end to end, tunnel flows that follow the underlay (V-9, issue 7):
 one nicflowd with two snic NICs (two switch domains), an uplink each on one
-underlay bridge, and a Linux kernel VXLAN VTEP K as the remote.
+underlay bridge, and a Linux kernel VXLAN VTEP K as the remote. The underlay
+is IPv4, or IPv6 with --ipv6 (VTEPs fd00:50::1 and ::3, neighbour
+discovery instead of ARP, 70 bytes of encapsulation instead of 50: the VM
+MTUs below become 1430).
 
   NIC 0 (net_snic0): uplink u0, VM a1 (10.1.0.1, MTU 1450), VM a2 (10.1.0.2,
                      MTU 1500: too big to encapsulate over a 1500 uplink)
   NIC 1 (net_snic1): uplink u1, VM c1 (10.1.0.11, MTU 1450)
   K: kernel vxlan id 100, 10.1.0.3, VTEP 192.168.50.3
 
-  1. Gating: K answers no ARP; a1's flow to K is in software waiting for
-     ARP; once K answers, the flow is offloaded on NIC 0.
+  1. Gating: K answers no ARP (IPv6: does not have its VTEP address yet);
+     a1's flow to K is in software waiting for ARP / ND; once K answers,
+     the flow is offloaded on NIC 0.
   2. Route move with traffic flowing: 192.168.50.3/32 via NIC 0, then via
      NIC 1. a1's NIC-0 rule is gone (its flow now crosses NICs: software),
      c1's flow is offloaded on NIC 1 and its counter carries the traffic;
@@ -21,9 +25,10 @@ underlay bridge, and a Linux kernel VXLAN VTEP K as the remote.
      software (a1 is on NIC 0) or offloaded (back on NIC 0).
   5. MTU: a2's flow stays in software with the N-15 reason; a DF packet
      too big gets ICMP "fragmentation needed" and a2's stack lowers its
-     path MTU to 1450.
+     path MTU to 1450; with --ipv6 also an IPv6 packet too big gets ICMPv6
+     "packet too big" and a2's IPv6 path MTU drops to 1430.
 Needs root; prints SKIP and exits 77 otherwise. Cleans up on any failure.
-Usage: test_underlay_e2e.py NICFLOWD NICFLOWCTL
+Usage: test_underlay_e2e.py NICFLOWD NICFLOWCTL [--ipv6]
 """
 import os
 import shutil
@@ -36,14 +41,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nfe2e
 from nfe2e import check, sh, snic
 
-T = f"ul{os.getpid() % 10000}"
+V6 = "--ipv6" in sys.argv[3:]
+T = f"ul{'6' if V6 else ''}{os.getpid() % 10000}"
+if V6:
+    K_VTEP, VTEP, PLEN, ENCAP = "fd00:50::3", "fd00:50::1", 128, 70
+    RESOLVER = "neighbour discovery"
+else:
+    K_VTEP, VTEP, PLEN, ENCAP = "192.168.50.3", "192.168.50.1", 32, 50
+    RESOLVER = "ARP"
+INNER_MTU = 1500 - ENCAP  # what a VM may send through a 1500 underlay
 VMS = {  # name: nic, mac, ip, mtu
-    "a1": (0, "02:00:00:07:00:01", "10.1.0.1", 1450),
+    "a1": (0, "02:00:00:07:00:01", "10.1.0.1", INNER_MTU),
     "a2": (0, "02:00:00:07:00:02", "10.1.0.2", 1500),
-    "c1": (1, "02:00:00:07:00:11", "10.1.0.11", 1450),
+    "c1": (1, "02:00:00:07:00:11", "10.1.0.11", INNER_MTU),
 }
 K_MAC, K_MAC2, K_IP = "02:00:00:07:00:03", "02:00:00:07:00:33", "10.1.0.3"
-K_VTEP, VTEP = "192.168.50.3", "192.168.50.1"
+A2_IP6, K_IP6 = "fd10::2", "fd10::3"  # --ipv6: IPv6 inside the overlay
 KEMAC, KEMAC2 = "02:00:00:70:00:03", "02:00:00:70:00:43"  # K's eth0
 
 
@@ -61,16 +74,37 @@ def topo_up():
     sh(f"ip netns add {T}k")
     sh(f"ip link add {T}pk type veth peer name eth0 netns {T}k")
     sh(f"ip link set {T}pk master {T}br up")
-    nsx("k", "sysctl -qw net.ipv6.conf.all.disable_ipv6=1", check_rc=False)
     nsx("k", f"ip link set eth0 address {KEMAC}")
-    nsx("k", f"ip addr add {K_VTEP}/24 dev eth0")
-    nsx("k", "ip link set eth0 arp off up")  # gating: no ARP answers yet
+    if V6:
+        # Gating: K gets its VTEP address (so answers ND) only later. Our
+        # VXLAN has UDP checksum 0, as the NIC sends it (RFC 6935).
+        nsx("k", "ip link set eth0 up")
+        nsx("k", f"ip link add vx0 type vxlan id 100 local {K_VTEP} "
+            "dstport 4789 nolearning udp6zerocsumrx")
+    else:
+        nsx("k", "sysctl -qw net.ipv6.conf.all.disable_ipv6=1",
+            check_rc=False)
+        nsx("k", f"ip addr add {K_VTEP}/24 dev eth0")
+        nsx("k", "ip link set eth0 arp off up")  # gating: no ARP answers
+        nsx("k", f"ip link add vx0 type vxlan id 100 local {K_VTEP} "
+            "dstport 4789 nolearning")
     nsx("k", "ethtool -K eth0 tx off", check_rc=False)
-    nsx("k", f"ip link add vx0 type vxlan id 100 local {K_VTEP} dstport 4789 "
-        "nolearning")
     nsx("k", f"bridge fdb append 00:00:00:00:00:00 dev vx0 dst {VTEP}")
-    nsx("k", f"ip link set vx0 address {K_MAC} mtu 1450 up")
+    nsx("k", f"ip link set vx0 address {K_MAC} mtu {INNER_MTU} up")
     nsx("k", f"ip addr add {K_IP}/24 dev vx0")
+    if V6:
+        nsx("k", f"ip addr add {K_IP6}/64 dev vx0 nodad")
+        nsx("a2", "sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0")
+        nsx("a2", f"ip addr add {A2_IP6}/64 dev eth0 nodad")
+        nsx("a2", f"ip neigh replace {K_IP6} lladdr {K_MAC} dev eth0")
+
+
+def k_answers():
+    """From now on K answers ARP / ND for its VTEP address."""
+    if V6:
+        nsx("k", f"ip addr add {K_VTEP}/64 dev eth0 nodad")
+    else:
+        nsx("k", "ip link set eth0 arp on")
 
 
 def topo_down():
@@ -112,7 +146,7 @@ def model(d):
         reps[nic] += 1
     d.do("remote", "add", "k1", "network", "blue", "mac", K_MAC, "ipv4",
          K_IP, "vtep", K_VTEP)
-    d.do("route", "add", f"{K_VTEP}/32", "uplink", "net_snic0")
+    d.do("route", "add", f"{K_VTEP}/{PLEN}", "uplink", "net_snic0")
 
 
 class Sender:
@@ -142,18 +176,35 @@ def gating(d):
     s = Sender("a1", 7100)
     time.sleep(2)
     f = d.flow_of("a1")
+    st = d.j("stats")
     check(f is not None and f["where"] == "software" and
-          "unresolved: waiting for ARP" in f["reason"] and
-          d.j("stats")["drops"]["neigh_unresolved"] > 0,
+          f"unresolved: waiting for {RESOLVER}" in f["reason"] and
+          st["drops"]["neigh_unresolved"] > 0 and
+          st["nd_solicits" if V6 else "arp_requests"] > 0,
           f"gating: next hop unresolved, a1's flow waits in software "
           f"({f['reason'] if f else None})")
-    nsx("k", "ip link set eth0 arp on")
+    k_answers()
     time.sleep(3)
     f = d.flow_of("a1")
+    enc = f["actions"].get("vxlan_encap", {}) if f else {}
+    neigh = [n for n in d.j("neigh", "list") if n["ip"] == K_VTEP]
     check(f is not None and f["where"] == "nic" and
-          f["actions"]["vxlan_encap"]["eth_dst"].lower() == KEMAC,
-          f"gating: ARP resolved, the flow is offloaded on NIC 0 toward "
-          f"{f['actions'].get('vxlan_encap', {}).get('eth_dst') if f else None}")
+          enc["eth_dst"].lower() == KEMAC and enc["ip_src"] == VTEP and
+          enc["ip_dst"] == K_VTEP and len(neigh) == 1 and
+          neigh[0]["state"] == "reachable",
+          f"gating: {RESOLVER} resolved ({neigh}), the flow is offloaded "
+          f"on NIC 0 toward {enc}")
+    # K's kernel takes both what the NIC encapsulates (the offloaded UDP
+    # flow) and what the slow path does (ICMP is never offloaded, N-3),
+    # and its replies come back through the decapsulation.
+    n = int(nfe2e.pyrun(f"{T}k", "import socket,time;s=socket.socket(2,2)"
+                        ";s.bind(('',7100));s.settimeout(0.2);n=0;"
+                        "end=time.time()+1.5\nwhile time.time()<end:\n"
+                        " try: s.recv(4096);n+=1\n except OSError: pass\n"
+                        "print(n)"))
+    ok, out = nfe2e.ping(f"{T}a1", K_IP)
+    check(n > 50 and ok, f"K's stack received {n} datagrams of a1's "
+          f"offloaded flow in 1.5 s and answered a1's pings ({ok})")
     return s
 
 
@@ -168,7 +219,7 @@ def route_move(d, s_a1):
           f"uplink) in software ({fc['reason'] if fc else None})")
     cap = capture(8, ["frame.time_epoch", "eth.src", "eth.dst"])
     time.sleep(2)
-    d.do("route", "add", f"{K_VTEP}/32", "uplink", "net_snic1")
+    d.do("route", "add", f"{K_VTEP}/{PLEN}", "uplink", "net_snic1")
     acked = time.time()
     time.sleep(4)
     fa, fc = d.flow_of("a1"), d.flow_of("c1")
@@ -259,16 +310,29 @@ def mtu(d):
     time.sleep(0.5)
     f = d.flow_of("a2")
     check(f is not None and f["where"] == "software" and "MTU" in
-          f["reason"] and "1500 + 50" in f["reason"],
+          f["reason"] and f"1500 + {ENCAP}" in f["reason"],
           f"MTU: a2's flow is not offloaded ({f['reason'] if f else None})")
     r = subprocess.run(f"ip netns exec {T}a2 ping -c 2 -i 0.3 -W 1 -M do -s "
                        f"1472 {K_IP}", shell=True, text=True,
                        capture_output=True)
     pmtu = nsx("a2", f"ip route get {K_IP}")
-    check("mtu 1450" in pmtu or "mtu = 1450" in r.stdout + r.stderr or
-          "mtu=1450" in r.stdout + r.stderr,
+    m = INNER_MTU
+    check(f"mtu {m}" in pmtu or f"mtu = {m}" in r.stdout + r.stderr or
+          f"mtu={m}" in r.stdout + r.stderr,
           f"MTU: a DF 1500-byte packet got ICMP fragmentation needed; a2's "
-          f"path MTU is 1450 ({pmtu.strip()})")
+          f"path MTU is {m} ({pmtu.strip()})")
+    if not V6:
+        return
+    # IPv6 inside the overlay: a 1500-byte echo request to K gets ICMPv6
+    # "packet too big" (RFC 4443) and a2's IPv6 path MTU drops.
+    r = subprocess.run(f"ip netns exec {T}a2 ping -6 -c 2 -i 0.3 -W 1 -M do "
+                       f"-s 1452 {K_IP6}", shell=True, text=True,
+                       capture_output=True)
+    pmtu = nsx("a2", f"ip -6 route get {K_IP6}")
+    check(f"mtu {m}" in pmtu and
+          d.j("stats")["drops"]["too_big"] >= 2,
+          f"MTU: an IPv6 1500-byte packet got ICMPv6 packet too big; a2's "
+          f"IPv6 path MTU is {m} ({pmtu.strip()})")
 
 
 def main():
@@ -282,7 +346,7 @@ def main():
         model(d)
         s = gating(d)
         route_move(d, s)
-        d.do("route", "add", f"{K_VTEP}/32", "uplink", "net_snic0")
+        d.do("route", "add", f"{K_VTEP}/{PLEN}", "uplink", "net_snic0")
         time.sleep(2)
         mac_change(d)
         decap_move(d)
