@@ -9,6 +9,11 @@ one L2 rule forwards them all); flows differ by L3/L4 fields:
     IPv4 flow i: 10.0.0.1:5000 -> 11.(i>>16).(i>>8&255).(i&255):1024+i%50000
     IPv6 flow i: 2001:db8::1:5000 -> 2001:db8:1::<i>:1024+i%50000
 
+--dst-mac and --dst-ip change the destination: with --dst-ip every flow
+goes to that one IPv4 address and flow i differs by its ports only,
+    10.0.0.1:5000+i//50000 -> DST-IP:1024+i%50000
+(the input of a routed scenario: the gateway's MAC, a VM's address).
+
 --ip mix makes every fourth flow IPv6 (3:1). --size is the frame size on
 the wire including the 4-byte FCS (P-1: 88, 128, 256, 1024, 1518, 9000);
 the pcap holds size - 4 bytes. Sizes below the headers' length are
@@ -30,9 +35,11 @@ Plain struct packing, no scapy: 1M frames take a few seconds.
 
 Usage: gen_traffic.py -o OUT.pcap [--size 88] [--ip 4|6|mix] [--proto udp|tcp]
        [--flows N] [--packets P] [--vxlan] [--vnis Y] [--vms4 M --vms6 N]
+       [--dst-mac MAC] [--dst-ip ADDR]
 """
 import argparse
 import random
+import socket
 import struct
 import sys
 
@@ -73,8 +80,9 @@ def l4(proto, sport, dport, payload_len):
                        65535, 0, 0)
 
 
-def flow_addrs(i, v6, vm_src=None):
-    """(src, dst) addresses of flow i; vm_src numbers the P-2 VM."""
+def flow_addrs(i, v6, vm_src=None, dst_ip=None):
+    """(src, dst) addresses of flow i; vm_src numbers the P-2 VM; dst_ip
+    (4 bytes) is every flow's destination."""
     if v6:
         dst = bytes.fromhex("20010db8000100000000000000000000")
         dst = dst[:12] + struct.pack("!I", i)
@@ -82,7 +90,7 @@ def flow_addrs(i, v6, vm_src=None):
         if vm_src is not None:
             src = src[:12] + struct.pack("!I", vm_src + 1)
         return src, dst
-    dst = bytes([11, (i >> 16) & 255, (i >> 8) & 255, i & 255])
+    dst = dst_ip or bytes([11, (i >> 16) & 255, (i >> 8) & 255, i & 255])
     src = bytes([10, 0, 0, 1])
     if vm_src is not None:
         src = bytes([10, (vm_src >> 16) & 255, (vm_src >> 8) & 255,
@@ -90,7 +98,8 @@ def flow_addrs(i, v6, vm_src=None):
     return src, dst
 
 
-def inner_frame(length, i, v6, proto, vm_src=None):
+def inner_frame(length, i, v6, proto, vm_src=None, dst_mac=DST_MAC,
+                dst_ip=None):
     """An Ethernet frame of exactly length bytes (no FCS) for flow i."""
     l3 = IP6 if v6 else IP4
     l4len = UDP if proto == 17 else TCP
@@ -99,10 +108,12 @@ def inner_frame(length, i, v6, proto, vm_src=None):
         raise ValueError(f"{length + 4} B is too small for "
                          f"{'IPv6' if v6 else 'IPv4'}/"
                          f"{'UDP' if proto == 17 else 'TCP'}")
-    src, dst = flow_addrs(i, v6, vm_src)
+    src, dst = flow_addrs(i, v6, vm_src, dst_ip)
     sport = 5000 if vm_src is None else 5000 + vm_src % 10000
+    if dst_ip:   # one destination: the ports tell the flows apart
+        sport += i // 50000
     hdr = (ipv6 if v6 else ipv4)(src, dst, proto, l4len + pay)
-    return (DST_MAC + SRC_MAC + struct.pack("!H", 0x86DD if v6 else 0x0800)
+    return (dst_mac + SRC_MAC + struct.pack("!H", 0x86DD if v6 else 0x0800)
             + hdr + l4(proto, sport, 1024 + i % 50000, pay) + bytes(pay))
 
 
@@ -142,7 +153,8 @@ def frames(a):
         return
     for k in range(a.packets or a.flows):
         i = k % a.flows
-        f = inner_frame(inner_len, i, is_v6(a.ip, i), proto)
+        f = inner_frame(inner_len, i, is_v6(a.ip, i), proto,
+                        dst_mac=a.dst_mac, dst_ip=a.dst_ip)
         yield vxlan_wrap(f, 100 + i % a.vnis, i) if a.vxlan else f
 
 
@@ -159,7 +171,23 @@ def main():
     ap.add_argument("--vnis", type=int, default=1)
     ap.add_argument("--vms4", type=int, default=0)
     ap.add_argument("--vms6", type=int, default=0)
+    ap.add_argument("--dst-mac", default=DST_MAC.hex(":"),
+                    help="destination MAC (default 02:00:00:00:00:02)")
+    ap.add_argument("--dst-ip", help="every flow's IPv4 destination")
     a = ap.parse_args()
+    try:
+        a.dst_mac = bytes.fromhex(a.dst_mac.replace(":", ""))
+        if len(a.dst_mac) != 6:
+            raise ValueError
+    except ValueError:
+        ap.error(f"--dst-mac: '{a.dst_mac}' is not a MAC address")
+    if a.dst_ip is not None:
+        try:
+            a.dst_ip = socket.inet_pton(socket.AF_INET, a.dst_ip)
+        except OSError:
+            ap.error(f"--dst-ip: '{a.dst_ip}' is not an IPv4 address")
+        if a.ip != "4" or a.vms4 or a.vms6:
+            ap.error("--dst-ip: IPv4 flows only (--ip 4, no --vms4/--vms6)")
     if not 1 <= a.flows <= 1 << 24:
         ap.error("--flows must be in 1..2^24")
     if not 64 <= a.size <= 9600:
