@@ -325,6 +325,7 @@ struct vs_neigh {
 	struct rte_ether_addr mac;
 	uint64_t last_req;           /**< TSC of the last ARP/NS sent */
 	uint64_t confirmed;          /**< TSC of the last reply */
+	uint64_t changed_at;         /**< vs->neigh_gen of its last change */
 	unsigned int probes;         /**< re-ARPs unanswered since */
 };
 
@@ -473,6 +474,8 @@ struct vs_switch {
 	struct vs_ip vtep[2];        /**< local VTEPs by family, :: = none */
 	uint64_t gen;                /**< model generation (revalidation) */
 	uint64_t reval_gen;          /**< generation last revalidated */
+	uint64_t neigh_gen;          /**< moves when a neighbour changes */
+	uint64_t neigh_reval;        /**< neigh_gen last revalidated */
 	struct vs_router routers[VS_MAX_ROUTERS];
 	struct vs_network nets[VS_MAX_NETWORKS];
 	struct vs_port ports[VS_MAX_PORTS];
@@ -563,9 +566,18 @@ int vs_uplink_by_port(const struct vs_switch *vs, uint16_t port_id);
 /** The neighbour entry of (uplink, ip), created unresolved if new; -1
  * when full. */
 int vs_neigh_get(struct vs_switch *vs, int uplink, const struct vs_ip *ip);
-/** Learn ip → mac heard on uplink; bumps gen when it changes. */
+/** Learn ip → mac heard on uplink; vs_neigh_changed() when it changes. */
 void vs_neigh_learn(struct vs_switch *vs, int uplink, const struct vs_ip *ip,
 		    const struct rte_ether_addr *mac);
+/** Neighbour n was learnt, changed its MAC or was lost: vs_revalidate()
+ * then revalidates the flows whose next hop it is, found through the
+ * tunnel index (V-9), or every flow when a remote mirror exists (a flow
+ * whose collector is unresolved is not indexed under it). */
+void vs_neigh_changed(struct vs_switch *vs, int n);
+/** The uplink (or -1: no route) and next hop of underlay destination dst.
+ * Lock held. */
+int vs_underlay_next_hop(const struct vs_switch *vs, const struct vs_ip *dst,
+			 struct vs_ip *nh);
 /**
  * Where an underlay packet to dst goes: *uplink and the next hop *nh (the
  * route's via, or dst on-link) and, when resolved, the neighbour index
@@ -746,8 +758,9 @@ struct vs_flow *vs_flow_lookup(struct vs_switch *vs,
 unsigned int vs_offload_run(struct vs_switch *vs, unsigned int n);
 /** Age idle flows out (control thread, about once a second). */
 void vs_aging_run(struct vs_switch *vs);
-/** Translate every flow again if the model changed since the last call;
- * remove those whose actions changed (control thread). @return removed. */
+/** Translate every flow again if the model changed since the last call,
+ * or only those behind a changed neighbour (vs_neigh_changed); remove those
+ * whose actions changed (control thread). @return removed. */
 unsigned int vs_revalidate(struct vs_switch *vs);
 /** Revalidate only the flows whose outer destination is in prefix/plen
  * (network order), found through the tunnel index: what a route change

@@ -657,7 +657,7 @@ neigh_refresh(struct vs_switch *vs, struct vs_burst *b)
 		if (n->probes >= VS_NEIGH_PROBES) {
 			n->resolved = false;
 			n->probes = 0;
-			vs->gen++;
+			vs_neigh_changed(vs, i);
 			continue;
 		}
 		if (neigh_request(vs, b, n->uplink, &n->ip))

@@ -425,31 +425,13 @@ reval_one(struct vs_switch *vs, uint32_t i)
 	return removed;
 }
 
-unsigned int
-vs_revalidate(struct vs_switch *vs)
-{
-	unsigned int removed = 0;
-	uint64_t gen;
+/* The tunnel index's selection (V-9): the outer destinations match()
+ * accepts (lock held), and their flows revalidated. flow_mtx held. */
+typedef bool (*tun_match_t)(const struct vs_switch *vs, const struct vs_ip *ip,
+			    const void *arg);
 
-	pthread_mutex_lock(&vs->flow_mtx);
-	rte_spinlock_lock(&vs->lock);
-	gen = vs->gen;
-	rte_spinlock_unlock(&vs->lock);
-	if (gen == vs->reval_gen) {
-		pthread_mutex_unlock(&vs->flow_mtx);
-		return 0;
-	}
-	for (uint32_t i = 0; i < VS_MAX_FLOWS; i++)
-		removed += reval_one(vs, i);
-	vs->reval_gen = gen;
-	vs->revalidated += removed;
-	pthread_mutex_unlock(&vs->flow_mtx);
-	return removed;
-}
-
-unsigned int
-vs_revalidate_tun(struct vs_switch *vs, const struct vs_ip *prefix,
-		  uint8_t plen)
+static unsigned int
+reval_tuns(struct vs_switch *vs, tun_match_t match, const void *arg)
 {
 	static int32_t todo[VS_MAX_FLOWS];
 	unsigned int removed = 0, n = 0;
@@ -458,10 +440,9 @@ vs_revalidate_tun(struct vs_switch *vs, const struct vs_ip *prefix,
 	uint32_t it = 0;
 	int32_t pos;
 
-	pthread_mutex_lock(&vs->flow_mtx);
 	rte_spinlock_lock(&vs->lock);
 	while ((pos = rte_hash_iterate(vs->tun_hash, &key, &data, &it)) >= 0) {
-		if (!vs_ip_in(&vs->tuns[pos].ip, prefix, plen))
+		if (!match(vs, &vs->tuns[pos].ip, arg))
 			continue;
 		for (int32_t f = vs->tuns[pos].head; f >= 0;
 		     f = vs->flows[f].tun_next)
@@ -471,6 +452,74 @@ vs_revalidate_tun(struct vs_switch *vs, const struct vs_ip *prefix,
 	for (unsigned int i = 0; i < n; i++)
 		removed += reval_one(vs, (uint32_t)todo[i]);
 	vs->revalidated += removed;
+	return removed;
+}
+
+/* Is ip's next hop a neighbour that changed after neigh_gen *since? */
+static bool
+tun_neigh_changed(const struct vs_switch *vs, const struct vs_ip *ip,
+		  const void *since)
+{
+	struct vs_ip nh;
+	int u = vs_underlay_next_hop(vs, ip, &nh);
+
+	for (int i = 0; u >= 0 && i < VS_MAX_NEIGH; i++) {
+		const struct vs_neigh *n = &vs->neigh[i];
+
+		if (n->used && n->uplink == u && vs_ip_eq(&n->ip, &nh))
+			return n->changed_at > *(const uint64_t *)since;
+	}
+	return false;
+}
+
+unsigned int
+vs_revalidate(struct vs_switch *vs)
+{
+	unsigned int removed = 0;
+	uint64_t gen, ngen;
+
+	pthread_mutex_lock(&vs->flow_mtx);
+	rte_spinlock_lock(&vs->lock);
+	gen = vs->gen;
+	ngen = vs->neigh_gen;
+	rte_spinlock_unlock(&vs->lock);
+	if (gen != vs->reval_gen) {
+		for (uint32_t i = 0; i < VS_MAX_FLOWS; i++)
+			removed += reval_one(vs, i);
+		vs->revalidated += removed;
+	} else if (ngen != vs->neigh_reval) {
+		removed = reval_tuns(vs, tun_neigh_changed, &vs->neigh_reval);
+	}
+	vs->reval_gen = gen;
+	vs->neigh_reval = ngen;
+	pthread_mutex_unlock(&vs->flow_mtx);
+	return removed;
+}
+
+struct tun_prefix {
+	const struct vs_ip *prefix;
+	uint8_t plen;
+};
+
+static bool
+tun_in_prefix(const struct vs_switch *vs, const struct vs_ip *ip,
+	      const void *arg)
+{
+	const struct tun_prefix *p = arg;
+
+	RTE_SET_USED(vs);
+	return vs_ip_in(ip, p->prefix, p->plen);
+}
+
+unsigned int
+vs_revalidate_tun(struct vs_switch *vs, const struct vs_ip *prefix,
+		  uint8_t plen)
+{
+	struct tun_prefix p = {prefix, plen};
+	unsigned int removed;
+
+	pthread_mutex_lock(&vs->flow_mtx);
+	removed = reval_tuns(vs, tun_in_prefix, &p);
 	pthread_mutex_unlock(&vs->flow_mtx);
 	return removed;
 }

@@ -11,16 +11,18 @@
  * match in an rte_lpm, or an rte_lpm6 for IPv6, sharing VS_MAX_ROUTES
  * routes; with no route of a family every VTEP of that family is on-link
  * on the first uplink), then the neighbour table gives the next hop's MAC
- * (ARP for IPv4, neighbour discovery for IPv6).
+ * (ARP for IPv4, neighbour discovery for IPv6, vs_nd.c). Both are part of
+ * the model: a route change revalidates the flows of the tunnel index
+ * under its prefix, a neighbour that is learnt, changes its MAC or is lost
+ * those whose next hop it is (vs_neigh_changed); each is translated again
+ * and lands where the underlay now says — on the NIC that owns the new
+ * egress, or in software when that is another NIC than the flow's
+ * ingress, or nowhere (software, waiting for ARP/ND) while the next hop is
+ * unresolved.
  *
  * Addresses of both families are one type, struct vs_ip (IPv4 mapped into
  * IPv6, vs.h), so neighbours, routes and the tunnel index need no second
- * copy; a route's plen counts its own family's bits. Both are part of the model: a route change
- * moves vs->gen, and so does a neighbour that is learnt, changes its MAC or
- * is lost, so revalidation re-translates the flows and each lands where
- * the underlay now says — on the NIC that owns the new egress, or in
- * software when that is another NIC than the flow's ingress, or nowhere
- * (software, waiting for ARP/ND) while the next hop is unresolved.
+ * copy; a route's plen counts its own family's bits.
  *
  * Neighbours are refreshed: a resolved one is asked again every
  * neigh_refresh_s seconds; VS_NEIGH_PROBES unanswered requests (one a
@@ -230,10 +232,21 @@ vs_neigh_learn(struct vs_switch *vs, int uplink, const struct vs_ip *ip,
 		if (!n->resolved || !rte_is_same_ether_addr(&n->mac, mac)) {
 			n->mac = *mac;
 			n->resolved = true;
-			vs->gen++;
+			vs_neigh_changed(vs, i);
 		}
 		return;
 	}
+}
+
+void
+vs_neigh_changed(struct vs_switch *vs, int n)
+{
+	vs->neigh[n].changed_at = ++vs->neigh_gen;
+	for (int i = 0; i < VS_MAX_MIRRORS; i++)
+		if (vs->mirrors[i].used && vs->mirrors[i].to_port < 0) {
+			vs->gen++;
+			return;
+		}
 }
 
 json_t *
@@ -262,9 +275,9 @@ vs_neigh_to_json(struct vs_switch *vs)
 
 /* ---------------------------------------------------- routing */
 
-static int
-route_lookup(const struct vs_switch *vs, const struct vs_ip *dst,
-	     struct vs_ip *nh)
+int
+vs_underlay_next_hop(const struct vs_switch *vs, const struct vs_ip *dst,
+		     struct vs_ip *nh)
 {
 	bool v4 = vs_ip_is4(dst);
 	uint32_t r;
@@ -286,7 +299,7 @@ int
 vs_underlay_resolve(struct vs_switch *vs, const struct vs_ip *dst,
 		    int *uplink, struct vs_ip *nh, int *n)
 {
-	*uplink = route_lookup(vs, dst, nh);
+	*uplink = vs_underlay_next_hop(vs, dst, nh);
 	if (*uplink < 0)
 		return -ENETUNREACH;
 	*n = vs_neigh_get(vs, *uplink, nh);
@@ -299,7 +312,7 @@ void
 vs_underlay_prime(struct vs_switch *vs, const struct vs_ip *dst)
 {
 	struct vs_ip nh;
-	int u = route_lookup(vs, dst, &nh);
+	int u = vs_underlay_next_hop(vs, dst, &nh);
 
 	if (u >= 0)
 		vs_neigh_get(vs, u, &nh);

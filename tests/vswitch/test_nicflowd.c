@@ -137,6 +137,74 @@ NF_TEST(test_port_params)
 }
 
 /* Saved, then loaded into a second switch: the same model and NIC. */
+/* The underlay of both families (V-9): one VTEP per family, IPv4 and
+ * IPv6 prefixes and next hops, the errors naming the field. The VTEPs and
+ * the IPv6 route stay for the config round trip. */
+NF_TEST(test_underlay_params)
+{
+	NF_CHECK(rpc_is(REQ("vtep_add", "{\"ip\":\"::ffff:10.0.0.1\"}"),
+			ERR(-32602, "ip: '::ffff:10.0.0.1' is not an IPv4 or "
+			    "IPv6 address")));
+	NF_CHECK(rpc_is(REQ("vtep_add", "{\"ip\":\"ff02::1\"}"),
+			ERR(-32602, "ip: ff02::1 is not a unicast VTEP "
+			    "address")));
+	NF_CHECK(rpc_is(REQ("vtep_add", "{\"ip\":\"192.168.9.1\"}"), OK));
+	NF_CHECK(rpc_is(REQ("vtep_add", "{\"ip\":\"192.168.9.2\"}"),
+			ERR(-32602, "ip: this node's IPv4 VTEP is already "
+			    "192.168.9.1 (delete it first)")));
+	NF_CHECK(rpc_is(REQ("vtep_add", "{\"ip\":\"FD00:50::1\"}"), OK));
+	NF_CHECK(rpc_is(REQ("vtep_list", "null"),
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"ip\":"
+			"\"192.168.9.1\"},{\"ip\":\"fd00:50::1\"}]}"));
+	NF_CHECK(rpc_is(REQ("vtep_del", "{\"ip\":\"fd00:50::2\"}"),
+			ERR(-32602, "vtep fd00:50::2 does not exist")));
+	NF_CHECK(rpc_is(REQ("route_add", "{\"prefix\":\"fd00:50::1/64\","
+			    "\"uplink\":\"net_snic0\"}"),
+			ERR(-32602, "prefix: 'fd00:50::1/64' has host bits "
+			    "set")));
+	NF_CHECK(rpc_is(REQ("route_add", "{\"prefix\":\"fd00::/129\","
+			    "\"uplink\":\"net_snic0\"}"),
+			ERR(-32602, "prefix: 'fd00::/129' is not an IPv4 or "
+			    "IPv6 prefix (address/len)")));
+	NF_CHECK(rpc_is(REQ("route_add", "{\"prefix\":\"fd00:60::/64\","
+			    "\"uplink\":\"net_snic0\",\"via\":\"10.0.0.9\"}"),
+			ERR(-32602, "via: 10.0.0.9 is not of the prefix's "
+			    "family (fd00:60::/64)")));
+	NF_CHECK(rpc_is(REQ("route_add", "{\"prefix\":\"fd00:60::/64\","
+			    "\"uplink\":\"net_snic0\",\"via\":\"fd00:50::fe\"}"),
+			OK));
+	NF_CHECK(rpc_is(REQ("route_add", "{\"prefix\":\"10.9.0.0/16\","
+			    "\"uplink\":\"net_snic0\"}"), OK));
+	NF_CHECK(rpc_is(REQ("route_list", "null"),
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"prefix\":"
+			"\"fd00:60::/64\",\"uplink\":\"net_snic0\",\"via\":"
+			"\"fd00:50::fe\"},{\"prefix\":\"10.9.0.0/16\",\"uplink\":"
+			"\"net_snic0\"}]}"));
+	NF_CHECK(rpc_is(REQ("route_del", "{\"prefix\":\"10.9.0.0/16\"}"),
+			OK));
+	NF_CHECK(rpc_is(REQ("route_del", "{\"prefix\":\"10.9.0.0/16\"}"),
+			ERR(-32602, "route 10.9.0.0/16 does not exist")));
+	/* A remote behind an IPv6 VTEP; this node's own VTEP is refused. */
+	NF_CHECK(rpc_is(REQ("remote_add", "{\"name\":\"r6\",\"network\":"
+			    "\"blue\",\"mac\":\"02:00:00:00:09:01\",\"ipv4\":"
+			    "\"10.0.0.91\",\"vtep\":\"fd00:50::1\"}"),
+			ERR(-32602, "vtep: fd00:50::1 is this node's VTEP")));
+	NF_CHECK(rpc_is(REQ("remote_add", "{\"name\":\"r6\",\"network\":"
+			    "\"blue\",\"mac\":\"02:00:00:00:09:01\",\"ipv4\":"
+			    "\"10.0.0.91\",\"vtep\":\"fd00:60::3\"}"), OK));
+	NF_CHECK(rpc_is(REQ("remote_list", "null"),
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"name\":"
+			"\"r6\",\"network\":\"blue\",\"mac\":"
+			"\"02:00:00:00:09:01\",\"ipv4\":\"10.0.0.91\",\"vtep\":"
+			"\"fd00:60::3\"}]}"));
+	/* Its next hop is the route's via, waiting for ND on the uplink. */
+	NF_CHECK(rpc_is(REQ("neigh_list", "null"),
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"uplink\":"
+			"\"net_snic0\",\"ip\":\"fd00:50::fe\",\"mac\":\"\","
+			"\"state\":\"incomplete\"}]}"));
+	NF_CHECK(rpc_is(REQ("remote_del", "{\"name\":\"r6\"}"), OK));
+}
+
 NF_TEST(test_config_round_trip)
 {
 	struct nfd_opts o2 = {0};
@@ -531,6 +599,59 @@ NF_TEST(test_rule_vlan)
 				      &ferr), 0);
 }
 
+/* §7.3 egress over an IPv6 underlay (V-9): the VXLAN_ENCAP definition is
+ * ETH (0x86dd) / IPV6 / UDP 4789 / VXLAN; the snic's N-15 check counts its
+ * 70 bytes (refused at uplink MTU 1500, taken at 1570). */
+NF_TEST(test_rule_encap6)
+{
+	struct rte_flow_error ferr;
+	const struct rte_flow_action_vxlan_encap *enc;
+	const struct rte_flow_item_ipv6 *ip6;
+	struct vs_flow_key k;
+	struct vs_acts a = {.tpl = VS_TPL_L2_ENCAP, .vni = 100};
+	struct vs_rule r;
+	char err[128] = "";
+	uint16_t rep0, up, mtu;
+
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0_representor_0",
+						 &rep0), 0);
+	NF_CHECK_EQ(rte_eth_dev_get_port_by_name("net_snic0", &up), 0);
+	NF_CHECK_EQ(vs_ip_parse("fd00:50::1", &a.o_sip), 0);
+	NF_CHECK_EQ(vs_ip_parse("fd00:50::3", &a.o_dip), 0);
+	rte_ether_unformat_addr("02:00:00:00:50:01", &a.o_src);
+	rte_ether_unformat_addr("02:00:00:00:50:03", &a.o_dst);
+	a.out_port = up;
+	key_v4(&k, IPPROTO_UDP);
+	k.in_port = rep0;
+	NF_CHECK_EQ(vs_rule_build(&k, &a, 0, &r, err, sizeof(err)), 0);
+	NF_CHECK_EQ(r.actions[1].type, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP);
+	enc = r.actions[1].conf;
+	NF_CHECK_EQ(enc->definition[0].type, RTE_FLOW_ITEM_TYPE_ETH);
+	NF_CHECK_EQ(((const struct rte_flow_item_eth *)
+		     enc->definition[0].spec)->hdr.ether_type,
+		    RTE_BE16(RTE_ETHER_TYPE_IPV6));
+	NF_CHECK_EQ(enc->definition[1].type, RTE_FLOW_ITEM_TYPE_IPV6);
+	ip6 = enc->definition[1].spec;
+	NF_CHECK_MEM(ip6->hdr.src_addr, a.o_sip.a, 16);
+	NF_CHECK_MEM(ip6->hdr.dst_addr, a.o_dip.a, 16);
+	NF_CHECK_EQ(ip6->hdr.proto, IPPROTO_UDP);
+	NF_CHECK_EQ(enc->definition[2].type, RTE_FLOW_ITEM_TYPE_UDP);
+	NF_CHECK_EQ(enc->definition[3].type, RTE_FLOW_ITEM_TYPE_VXLAN);
+	NF_CHECK_EQ(enc->definition[4].type, RTE_FLOW_ITEM_TYPE_END);
+	/* ethdev sets an MTU on configured ports only. */
+	NF_CHECK_EQ(rte_eth_dev_configure(up, 1, 1,
+					  &(struct rte_eth_conf){0}), 0);
+	NF_CHECK_EQ(rte_eth_dev_get_mtu(up, &mtu), 0);
+	NF_CHECK_EQ(rte_eth_dev_set_mtu(up, 1500), 0);
+	NF_CHECK(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				   &ferr) != 0 && ferr.message != NULL &&
+		 strstr(ferr.message, "1570-byte") != NULL);
+	NF_CHECK_EQ(rte_eth_dev_set_mtu(up, 1570), 0);
+	NF_CHECK_EQ(rte_flow_validate(rep0, &r.attr, r.items, r.actions,
+				      &ferr), 0);
+	NF_CHECK_EQ(rte_eth_dev_set_mtu(up, mtu), 0);
+}
+
 /* Security groups (V-5, §7.7): the kinds' validation, what vs_xlate makes
  * of flows of a port with a stateful group, and the rules: the TCP item
  * with tcp_flags spec 0 mask FIN|SYN|RST, the UDP item, the DROP template,
@@ -754,6 +875,7 @@ main(void)
 	static const struct nf_test_case cases[] = {
 		NF_CASE(test_network_params),
 		NF_CASE(test_port_params),
+		NF_CASE(test_underlay_params),
 		NF_CASE(test_config_round_trip),
 		NF_CASE(test_config_errors),
 		NF_CASE(test_vport_parse),
@@ -762,6 +884,7 @@ main(void)
 		NF_CASE(test_rule_7_2),
 		NF_CASE(test_rule_refused),
 		NF_CASE(test_rule_vlan),
+		NF_CASE(test_rule_encap6),
 		NF_CASE(test_sg_params),
 		NF_CASE(test_sg_xlate),
 		NF_CASE(test_sg_rules),
@@ -769,7 +892,7 @@ main(void)
 		NF_CASE(test_port_del_last),
 	};
 	char prefix[64];
-	char *argv[] = {"test_nicflowd", "--no-huge", "-m", "256", "--no-pci",
+	char *argv[] = {"test_nicflowd", "--no-huge", "-m", "512", "--no-pci",
 			"-l", "0", "--file-prefix", prefix, "--log-level", "3",
 			"--vdev=net_ring0", "--vdev=net_ring1", "--vdev=net_ring2",
 			"--vdev=net_snic0,uplink=net_ring0,vf=net_ring1,"
