@@ -340,7 +340,9 @@ vs_exec_icmp6_too_big(struct rte_mempool *mp, const struct rte_mbuf *m,
 	struct rte_mbuf *r = rte_pktmbuf_alloc(mp);
 	struct rte_ether_hdr *eth;
 	struct rte_ipv6_hdr *ip;
+	rte_be32_t be_mtu = rte_cpu_to_be_32(mtu);
 	uint8_t *icmp;
+	uint16_t ck;
 
 	if (r == NULL)
 		return NULL;
@@ -362,11 +364,13 @@ vs_exec_icmp6_too_big(struct rte_mempool *mp, const struct rte_mbuf *m,
 	ip->hop_limits = OUTER_TTL;
 	memcpy(ip->src_addr, src, 16);
 	memcpy(ip->dst_addr, oip->src_addr, 16);
-	/* Type 2 code 0, checksum, then the MTU in 32 bits. */
+	/* Type 2 code 0, checksum, then the MTU in 32 bits (2-byte aligned
+	 * only: byte copies). */
 	memset(icmp, 0, 8);
 	icmp[0] = 2;
-	*(rte_be32_t *)(icmp + 4) = rte_cpu_to_be_32(mtu);
+	memcpy(icmp + 4, &be_mtu, sizeof(be_mtu));
 	memcpy(icmp + 8, oip, quote);
-	*(uint16_t *)(icmp + 2) = rte_ipv6_udptcp_cksum(ip, icmp);
+	ck = rte_ipv6_udptcp_cksum(ip, icmp);
+	memcpy(icmp + 2, &ck, sizeof(ck));
 	return r;
 }

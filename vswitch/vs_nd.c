@@ -37,12 +37,13 @@
 #define ND_HOP_LIMIT 255
 
 /* NS and NA share a layout: ICMPv6 header, 4 bytes (reserved or NA
- * flags), the target, then options. */
+ * flags), the target, then options. Byte arrays past the checksum: after
+ * a 14-byte Ethernet and a 40-byte IPv6 header it is 2-byte aligned only. */
 struct nd_msg {
 	uint8_t type;
 	uint8_t code;
 	rte_be16_t cksum;
-	rte_be32_t flags;
+	uint8_t flags[4];
 	uint8_t target[16];
 };
 
@@ -87,7 +88,8 @@ nd_build(struct rte_mempool *mp, uint8_t type, const struct rte_ether_addr *smac
 	memcpy(ip->dst_addr, dip, 16);
 	memset(nd, 0, sizeof(*nd));
 	nd->type = type;
-	nd->flags = rte_cpu_to_be_32(flags);
+	flags = rte_cpu_to_be_32(flags);
+	memcpy(nd->flags, &flags, sizeof(flags));
 	memcpy(nd->target, target, 16);
 	opt->type = type == ND_NS ? ND_OPT_SLLA : ND_OPT_TLLA;
 	opt->len = 1;
