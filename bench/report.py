@@ -11,20 +11,63 @@ compare-flows.png (Mpps vs flows, 88 B L2 forward), compare-sizes.png
 (Mpps vs frame size, 1K flows) and compare-latency.png (latency vs load
 per frame size, from the latency runs). Nothing here is measured: every figure
 comes from results.json, with its date, CPU model, command and how busy
-the machine was.
+the machine was. Every configuration of bench/compare that ran has its
+throughput rows and curves: testpmd io, OVS-DPDK, testpmd + net_snic, OVS
+hw-offload, and nicflowd same-node L2 (nfd), L2 with a stateful security
+group (nfdsg) and L3 (nfdl3), with notes under the first table that has
+nicflowd rows on what they count (latency: io, ovs and snic, the
+configurations bench/compare measures there).
 
-Usage: bench/report.py RESULTS.json [MORE.json ...] [--doc docs/performance.md]
-       [--img docs/img] [--print]   (--print: to stdout, no file changed)
+Usage: bench/report.py RESULTS [MORE ...] [--doc docs/performance.md]
+       [--img docs/img] [--print]
+RESULTS: a results.json, or bench/compare's --out DIR (its results.json);
+a later one's figures replace an earlier one's for the same (scenario,
+flows, size, configuration). To re-render a run without touching the
+committed report: --print (the section to stdout, no file changed), or
+--doc /tmp/perf.md --img /tmp/img (that file, created when missing, and
+the plots there).
 """
 import argparse
 import json
 import os
+import re
 import sys
 
 BEGIN = "<!-- bench/report.py begin -->"
 END = "<!-- bench/report.py end -->"
+# bench/compare's configurations, in the order of the rows and curves
+CONFIGS = ("io", "ovs", "snic", "hwol", "nfd", "nfdsg", "nfdl3")
 NAMES = {"io": "testpmd io (ceiling)", "ovs": "OVS-DPDK",
-         "snic": "testpmd + net_snic", "hwol": "OVS-DPDK hw-offload → net_snic"}
+         "snic": "testpmd + net_snic", "hwol": "OVS-DPDK hw-offload → net_snic",
+         "nfd": "nicflowd L2", "nfdsg": "nicflowd L2+SG",
+         "nfdl3": "nicflowd L3"}
+NFD = ("nfd", "nfdsg", "nfdl3")
+# ratio rows (numerator / denominator), where both configurations ran
+RATIOS = (("snic", "io"), ("snic", "ovs"), ("ovs", "io"), ("hwol", "ovs"),
+          ("nfd", "io"), ("nfd", "ovs"), ("nfdsg", "io"), ("nfdsg", "ovs"),
+          ("nfdl3", "io"), ("nfdl3", "ovs"), ("nfdsg", "nfd"),
+          ("nfdl3", "nfd"))
+# what a nicflowd row counts (a note under each table that has the row);
+# {flows}: pcap flows -> nicflowd flows in the NIC, from the runs' checks
+NOTES = {
+    "nfd": "nicflowd L2 (`nfd`): nicflowd over net_snic, the pcap VM 1 "
+           "sending to VM 2 in the same network; its slow path learns "
+           "every flow and offloads a §7.2 rule per flow (MACs, EtherType, "
+           "destination IP), and the rate is what those rules counted "
+           "(pcap flows → nicflowd flows in the NIC: {flows}).",
+    "nfdsg": "nicflowd L2+SG (`nfdsg`): the same with a stateful security "
+             "group on VM 1 (§7.7): every flow is a lib/ct connection and "
+             "its rule matches the 5-tuple (pcap flows → nicflowd flows in "
+             "the NIC: {flows}).",
+    "nfdl3": "nicflowd L3 (`nfdl3`, §7.4): VM 2 in a second network of VM "
+             "1's router, from a pcap of its own (the column's size and "
+             "flow count, to the gateway's MAC and VM 2's address). Its "
+             "flows differ only in the UDP port, which nicflowd's L3 flow "
+             "key does not include: **at any flow count they are one "
+             "nicflowd flow and one NIC rule** (pcap flows → nicflowd "
+             "flows in the NIC: {flows}): its flows column counts the "
+             "pcap's flows, not nicflowd's.",
+}
 SHORT = {"l2": "L2 IPv4", "l2v6": "L2 IPv6", "l2mix": "L2 IPv4:IPv6 3:1",
          "l2tcp": "L2 IPv4/TCP", "l2tcpmix": "L2 TCP IPv4:IPv6 3:1",
          "p2": "P-2 VM model", "encap": "VXLAN encap", "decap": "VXLAN decap",
@@ -37,16 +80,50 @@ def fmt(r):
     return f"{r['mpps']:.2f} ({r['min']:.2f}–{r['max']:.2f})"
 
 
-def table(res, scen, key, values, label, unit):
+def ratio(num, den):
+    """num / den in Mpps; † when they come from different results files,
+    i.e. were not measured in turns (main() tags each result's file)."""
+    return (f"{num['mpps'] / den['mpps']:.2f}"
+            + (" †" if num.get("file") != den.get("file") else ""))
+
+
+def nic_flows(r):
+    """nicflowd's flows in a result's runs, from their checks ("flows=N
+    in_nic=N ..."): "1", "1,000", or "990–1,000" when the runs differ."""
+    ns = sorted({int(m.group(1)) for x in r.get("runs", [])
+                 for m in [re.search(r"\bin_nic=(\d+)", x.get("check", ""))]
+                 if m})
+    if not ns:
+        return "?"
+    return f"{ns[0]:,}" + (f"–{ns[-1]:,}" if ns[-1] != ns[0] else "")
+
+
+def notes(sel, cfgs, said):
+    """The notes of the nicflowd configurations among cfgs, for the
+    results sel; once per section (said: the configurations noted)."""
+    out = []
+    for c in (c for c in NFD if c in cfgs and c not in said):
+        said.add(c)
+        fl = {}
+        for r in sorted((r for r in sel if r["config"] == c),
+                        key=lambda r: r["flows"]):
+            fl.setdefault(f"{r['flows']:,}", set()).add(nic_flows(r))
+        out += ["", NOTES[c].format(flows=", ".join(
+            f"{k} → {' / '.join(sorted(v))}" for k, v in fl.items()))]
+    return out
+
+
+def table(res, scen, key, values, label, unit, said):
     """Rows: configurations; columns: values of key (flows or size)."""
     sel = [r for r in res if r["scen"] == scen]
     cols = [v for v in values if any(r[key] == v for r in sel)]
     return grid([(f"{c:,}{unit}", [r for r in sel if r[key] == c])
-                 for c in cols], label)
+                 for c in cols], label, said)
 
 
-def grid(columns, label):
-    """columns: [(heading, results of that column)]."""
+def grid(columns, label, said):
+    """columns: [(heading, results of that column)]; the nicflowd rows'
+    notes below, those not in said (a set, updated)."""
     columns = [(h, rs) for h, rs in columns if rs]
     if not columns:
         return []
@@ -54,8 +131,7 @@ def grid(columns, label):
     out = ["| " + label + " | " + " | ".join(cols) + " |",
            "|---" * (len(cols) + 1) + "|"]
     sel = [r for _, rs in columns for r in rs]
-    cfgs = [c for c in ("io", "ovs", "snic", "hwol") if any(r["config"] == c
-                                                   for r in sel)]
+    cfgs = [c for c in CONFIGS if any(r["config"] == c for r in sel)]
     get = {}
     for h, rs in columns:
         for r in rs:
@@ -67,11 +143,10 @@ def grid(columns, label):
         out.append(f"| {NAMES[c]} Gbps | " + " | ".join(
             f"{get[(c, v)]['gbps']:.1f}" if (c, v) in get else "–"
             for v in cols) + " |")
-    for num, den in (("snic", "io"), ("snic", "ovs"), ("ovs", "io"),
-                     ("hwol", "ovs")):
+    for num, den in RATIOS:
         if num in cfgs and den in cfgs:
             out.append(f"| {num} / {den} | " + " | ".join(
-                f"{get[(num, v)]['mpps'] / get[(den, v)]['mpps']:.2f}"
+                ratio(get[(num, v)], get[(den, v)])
                 if (num, v) in get and (den, v) in get else "–"
                 for v in cols) + " |")
     out.append("| max CPU of others (cores) | " + " | ".join(
@@ -82,7 +157,11 @@ def grid(columns, label):
                     if (c, v) in get) for v in cols]
         out.append("| max load average (1 min) | "
                    + " | ".join(f"{x:.1f}" for x in load) + " |")
-    return out
+    if any("†" in x for x in out):
+        out += ["", "†: the two configurations come from different results "
+                "files, i.e. different runs, not measured in turns: the "
+                "ratio also carries how the machine changed between them."]
+    return out + notes(sel, cfgs, said)
 
 
 def lat_cell(x):
@@ -152,9 +231,10 @@ def section(data, src):
     h, res, lat = data["head"], data["results"], data.get("latency", [])
     busy = max([r["max_others"] for r in res]
                + [x["others"] for r in lat for x in r["loads"]], default=0)
+    nfd = any(r["config"] in NFD for r in res)
     lines = [BEGIN, "",
-             "## Side by side: testpmd io, OVS-DPDK, net_snic "
-             "(bench/compare)", "",
+             "## Side by side: testpmd io, OVS-DPDK, net_snic"
+             + (", nicflowd" if nfd else "") + " (bench/compare)", "",
              f"Generated by `bench/report.py {src}` from "
              f"`{h['command']}` on {h['date']}, CPU `{h['cpu']}` "
              f"(x{h['ncpu']}), {h['reps']} runs per figure "
@@ -165,6 +245,11 @@ def section(data, src):
              f"(infinite_rx) into net_null; datapath on CPU 1, control on "
              f"CPU 0; OVS with one PMD thread, snic in service mode on its "
              f"service lcore."
+             + (" nicflowd runs net_snic in service mode too (the NIC's "
+                "service lcore on CPU 1, nicflowd's datapath and control on "
+                "CPU 0); its rows count the packets of the rules it "
+                "offloaded, on the l2 scenario's rows only (notes under "
+                "the tables)." if nfd else "")
              + (f" Load average (1, 5, 15 min) before the run: "
                 f"{h['loadavg_before']}, after: {h.get('loadavg_after')}; "
                 f"the DUT and the generator themselves add about 2."
@@ -185,15 +270,16 @@ def section(data, src):
     else:
         lines += ["Other processes used at most "
                   f"{busy:.2f} cores during the windows.", ""]
+    said = set()   # nicflowd notes: under the first table with the rows
     flows = sorted({r["flows"] for r in res})
     t = table([r for r in res if r["size"] == 88], "l2", "flows", flows,
-              "flows (88 B)", "")
+              "flows (88 B)", "", said)
     if t:
         lines += [f"### {SCEN['l2']}: Mpps vs flows, 88-byte frames", ""] \
             + t + ["", "![Mpps vs flows](img/compare-flows.png)", ""]
     sizes = sorted({r["size"] for r in res})
     t = table([r for r in res if r["flows"] == 1000], "l2", "size", sizes,
-              "frame size (1K flows)", " B")
+              "frame size (1K flows)", " B", said)
     if t:
         lines += [f"### {SCEN['l2']}: Mpps vs frame size, 1,000 flows",
                   ""] + t + [""] + ([
@@ -206,7 +292,7 @@ def section(data, src):
                              "![Mpps vs frame size](img/compare-sizes.png)",
                              ""]
     t = table([r for r in res if r["size"] == 88], "encap", "flows", flows,
-              "flows (88 B)", "")
+              "flows (88 B)", "", said)
     if t:
         lines += [f"### {SCEN['encap']}, 88-byte frames", ""] + t + [""]
     t = grid([(f"{SHORT[sc]}, {sz} B", [r for r in res if r["scen"] == sc
@@ -215,7 +301,7 @@ def section(data, src):
               for sc, sz in (("l2", 88), ("l2v6", 88), ("l2mix", 88),
                              ("l2tcp", 88), ("l2tcpmix", 88), ("p2", 88),
                              ("encap", 88), ("decap", 138), ("acl", 88))],
-             "scenario (1,000 flows)")
+             "scenario (1,000 flows)", said)
     if t:
         lines += ["### Scenarios side by side, 1,000 flows", "",
                   "L2: one rule on the destination MAC, UDP frames unless "
@@ -247,7 +333,7 @@ def plot(res, img):
         if not sel:
             continue
         fig, ax = plt.subplots(figsize=(6, 4))
-        for c in ("io", "ovs", "snic", "hwol"):
+        for c in CONFIGS:
             pts = sorted((r[key], r["mpps"], r["min"], r["max"])
                          for r in sel if r["config"] == c)
             if not pts:
@@ -255,8 +341,13 @@ def plot(res, img):
             x = [p[0] for p in pts]
             y = [p[1] for p in pts]
             err = [[p[1] - p[2] for p in pts], [p[3] - p[1] for p in pts]]
+            # nicflowd L3: the pcap's flows are one nicflowd flow (notes)
+            one = c in NFD and any(r["flows"] > 1 for r in sel
+                                   if r["config"] == c) and \
+                {nic_flows(r) for r in sel if r["config"] == c} == {"1"}
             ax.errorbar(x, y, yerr=err, marker="o", capsize=3,
-                        label=NAMES[c])
+                        linestyle="--" if c in NFD else "-",
+                        label=NAMES[c] + (" (one NIC rule)" if one else ""))
         if logx:
             ax.set_xscale("log")
         ax.set_xlabel(xlabel)
@@ -322,19 +413,32 @@ def plot_latency(lat, loads, img):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n", 1)[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1])
     ap.add_argument("results", nargs="+",
-                    help="results.json files; a later one's figures replace "
-                    "an earlier one's for the same scenario")
+                    help="results.json files or bench/compare --out "
+                    "directories; a later one's figures replace an earlier "
+                    "one's for the same scenario")
     ap.add_argument("--doc", default=os.path.join(
-        os.path.dirname(__file__), "..", "docs", "performance.md"))
-    ap.add_argument("--img")
-    ap.add_argument("--print", action="store_true")
+        os.path.dirname(__file__), "..", "docs", "performance.md"),
+                    help="the document whose section is replaced")
+    ap.add_argument("--img", help="the plots' directory (default: img/ "
+                    "next to --doc)")
+    ap.add_argument("--print", action="store_true",
+                    help="the section to stdout, no file changed, no plots")
     a = ap.parse_args()
-    data = None
-    for path in a.results:
+    data, spans = None, {}
+    for n, path in enumerate(a.results):
+        if os.path.isdir(path):   # bench/compare --out DIR
+            path = os.path.join(path, "results.json")
         with open(path) as f:
             d = json.load(f)
+        for r in d.get("results", []):
+            r["file"] = n   # ratio(): measured in turns or not
+        for k in ("reps", "warm", "dur"):   # "1–3 runs" when files differ
+            spans.setdefault(k, set()).add(d["head"][k])
         if data is None:
             data = d
             continue
@@ -353,19 +457,22 @@ def main():
             data[part] = [r for r in data.get(part, [])
                           if tuple(r[k] for k in key) not in new] \
                 + d.get(part, [])
+    for k, v in spans.items():   # one value, or "min–max" across files
+        v = sorted(v)
+        data["head"][k] = str(v[0]) + (f"–{v[-1]}" if len(v) > 1 else "")
     if not data["results"] and not data.get("latency"):
         sys.exit("report: no results")
     text = section(data, " ".join(a.results))
     if a.print:
         sys.stdout.write(text)
         return
-    doc = open(a.doc).read()
+    doc = open(a.doc).read() if os.path.exists(a.doc) else ""   # new file
     if BEGIN in doc and END in doc:
         pre, rest = doc.split(BEGIN, 1)
         post = rest.split(END, 1)[1]
         doc = pre + text.rstrip("\n") + post
     else:
-        doc = doc.rstrip("\n") + "\n\n" + text
+        doc = (doc.rstrip("\n") + "\n\n" if doc else "") + text
     with open(a.doc, "w") as f:
         f.write(doc)
     img = a.img or os.path.join(os.path.dirname(a.doc), "img")
