@@ -239,28 +239,6 @@ name_check(const char *what, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-cidr_parse(const char *s, uint32_t *prefix, uint8_t *plen)
-{
-	char buf[32], *slash, *end;
-	struct in_addr a;
-	unsigned long l;
-
-	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
-		return -1;
-	slash = strchr(buf, '/');
-	if (slash == NULL)
-		return -1;
-	*slash = '\0';
-	l = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || slash[1] == '\0' || l > 32 ||
-	    inet_pton(AF_INET, buf, &a) != 1)
-		return -1;
-	*plen = (uint8_t)l;
-	*prefix = a.s_addr;
-	return in_subnet(a.s_addr, a.s_addr, *plen) ? 0 : -2;
-}
-
 /* An IPv4 or IPv6 prefix (F_UCIDR): -1 malformed, -2 host bits set. */
 static int
 ucidr_parse(const char *s, struct vs_ip *prefix, uint8_t *plen)
@@ -279,12 +257,24 @@ ucidr_parse(const char *s, struct vs_ip *prefix, uint8_t *plen)
 	    l > (vs_ip_is4(prefix) ? 32u : 128u))
 		return -1;
 	*plen = (uint8_t)l;
-	/* Host bits: the prefix must equal itself masked, i.e. every
-	 * address of it agrees with it on plen bits and it has no others. */
+	/* Host bits: none may be set past the prefix length. */
 	for (unsigned int b = l + (vs_ip_is4(prefix) ? 96u : 0u); b < 128; b++)
 		if (prefix->a[b / 8] & (0x80 >> (b % 8)))
 			return -2;
 	return 0;
+}
+
+/* An IPv4 prefix (F_CIDR), as ucidr_parse() says. */
+static int
+cidr_parse(const char *s, uint32_t *prefix, uint8_t *plen)
+{
+	struct vs_ip ip;
+	int rc = ucidr_parse(s, &ip, plen);
+
+	if (rc == 0 && !vs_ip_is4(&ip))
+		return -1;
+	*prefix = vs_ip_4(&ip);
+	return rc;
 }
 
 /* One field's value; v->set on success. */
