@@ -166,7 +166,7 @@ struct vs_stats {
  */
 struct vs_ip {
 	uint8_t a[16];
-};
+} __rte_aligned(4); /* rte_jhash reads tunnel-index keys in 32-bit words */
 
 static inline bool
 vs_ip_is4(const struct vs_ip *ip)
