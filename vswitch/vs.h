@@ -693,7 +693,8 @@ struct rte_mbuf *vs_nd_solicit(struct rte_mempool *mp, const struct vs_ip *sip,
  * learn from an advertisement or a solicitation's source; a solicitation
  * for our IPv6 VTEP gets its advertisement in *reply (NULL otherwise or
  * when the mempool is empty), for the caller to send. m stays the
- * caller's. @return 0, or -1 when m is not valid ND (RFC 4861 §7.1).
+ * caller's. @return 0; 1 when m is ICMPv6 but not NS/NA (not ours); -1
+ * when it is not valid ND (RFC 4861 §7.1).
  */
 int vs_nd_input(struct vs_switch *vs, int u, const struct rte_mbuf *m,
 		uint16_t l3, struct rte_mbuf **reply);

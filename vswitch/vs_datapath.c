@@ -143,13 +143,13 @@ uplink_arp(struct vs_switch *vs, struct vs_burst *b, int u,
 {
 	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m,
 		struct rte_arp_hdr *, sizeof(struct rte_ether_hdr));
+	struct vs_ip sip;
 
 	if (m->data_len < sizeof(struct rte_ether_hdr) + sizeof(*arp)) {
 		drop(vs, m, VS_DROP_PARSE);
 		return;
 	}
-	struct vs_ip sip = vs_ip_from4(arp->arp_data.arp_sip);
-
+	sip = vs_ip_from4(arp->arp_data.arp_sip);
 	vs_neigh_learn(vs, u, &sip, &arp->arp_data.arp_sha);
 	if (!vs_ip_none(&vs->vtep[0]) &&
 	    arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) &&
@@ -169,13 +169,10 @@ static void
 uplink_nd(struct vs_switch *vs, struct vs_burst *b, int u, struct vs_pkt *p)
 {
 	struct rte_mbuf *reply;
+	int rc = vs_nd_input(vs, u, p->m, p->lay.l3, &reply);
 
-	if (p->k.icmp_type != 135 && p->k.icmp_type != 136) {
-		drop(vs, p->m, VS_DROP_UPLINK);
-		return;
-	}
-	if (vs_nd_input(vs, u, p->m, p->lay.l3, &reply) != 0) {
-		drop(vs, p->m, VS_DROP_PARSE);
+	if (rc != 0) {
+		drop(vs, p->m, rc > 0 ? VS_DROP_UPLINK : VS_DROP_PARSE);
 		return;
 	}
 	rte_pktmbuf_free(p->m);

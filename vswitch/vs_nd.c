@@ -156,9 +156,12 @@ vs_nd_input(struct vs_switch *vs, int u, const struct rte_mbuf *m,
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, l3);
 	nd = (const struct nd_msg *)(ip + 1);
 	plen = rte_be_to_cpu_16(ip->payload_len);
-	if (ip->proto != IPPROTO_ICMPV6 || ip->hop_limits != ND_HOP_LIMIT ||
-	    plen < sizeof(*nd) || l3 + sizeof(*ip) + plen > m->data_len ||
-	    (nd->type != ND_NS && nd->type != ND_NA) || nd->code != 0 ||
+	if (ip->proto != IPPROTO_ICMPV6)
+		return -1;
+	if (nd->type != ND_NS && nd->type != ND_NA)
+		return 1; /* router discovery, MLD, echo: not ours */
+	if (ip->hop_limits != ND_HOP_LIMIT || plen < sizeof(*nd) ||
+	    l3 + sizeof(*ip) + plen > m->data_len || nd->code != 0 ||
 	    rte_ipv6_udptcp_cksum_verify(ip, nd) != 0)
 		return -1;
 	lla = nd_opt_find((const uint8_t *)(nd + 1), plen - sizeof(*nd),
