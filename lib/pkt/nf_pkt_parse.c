@@ -443,7 +443,7 @@ parse_udp(struct parse_state *ps, uint32_t off, uint32_t end)
  * else, every malformed frame included, returns false and takes the walk,
  * which starts from scratch. The walk costs ~175 instructions for a UDP
  * frame (table dispatch, a call per layer, the bounds rechecked at each);
- * this ~60 (callgrind, docs/performance.md "Update: parser fast path").
+ * this ~85 (callgrind, docs/performance.md "Update: parser fast path").
  */
 static_assert(offsetof(struct nf_flow_key, src_mac) ==
 	      offsetof(struct nf_flow_key, dst_mac) + RTE_ETHER_ADDR_LEN,
