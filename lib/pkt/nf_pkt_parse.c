@@ -27,6 +27,7 @@
  * is only checked against 8, as it covers the whole datagram.
  */
 
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -434,25 +435,130 @@ parse_udp(struct parse_state *ps, uint32_t off, uint32_t end)
 	return parse_vxlan(ps, off + sizeof(*uh), off + ulen);
 }
 
-int
-nf_pkt_parse(const struct rte_mbuf *m, uint16_t in_port,
-	     struct nf_flow_key *key, struct nf_pkt_layout *lay)
+/*
+ * The common frame in one straight pass: Ethernet without a tag, IPv4
+ * without options and not a fragment, TCP or UDP (not to the VXLAN port),
+ * all lengths consistent. It gives exactly the key and layout of the
+ * general walk below, which it replaces for such frames only; anything
+ * else, every malformed frame included, returns false and takes the walk,
+ * which starts from scratch. The walk costs ~175 instructions for a UDP
+ * frame (table dispatch, a call per layer, the bounds rechecked at each);
+ * this ~85 (callgrind, docs/performance.md "Update: parser fast path").
+ */
+static_assert(offsetof(struct nf_flow_key, src_mac) ==
+	      offsetof(struct nf_flow_key, dst_mac) + RTE_ETHER_ADDR_LEN,
+	      "parse_fast copies both MACs at once");
+static_assert(offsetof(struct nf_flow_key, dst_port) ==
+	      offsetof(struct nf_flow_key, src_port) + sizeof(rte_be16_t),
+	      "parse_fast copies both ports at once");
+
+static inline bool
+parse_fast(const uint8_t *p, uint32_t rd, uint32_t end, uint16_t in_port,
+	   struct nf_flow_key *key, struct nf_pkt_layout *lay)
 {
-	struct nf_pkt_layout scratch;
+	const uint32_t l3 = RTE_ETHER_HDR_LEN;
+	const uint32_t l4 = l3 + sizeof(struct rte_ipv4_hdr);
+	const struct rte_ipv4_hdr *ip = (const void *)(p + l3);
+	const uint8_t *h = p + l4;
+	uint32_t tlen, l4end, ulen;
+	uint8_t proto, tcp_flags = 0;
+	rte_be16_t type;
+
+	if (rd < l4 + sizeof(struct rte_udp_hdr))
+		return false;
+	memcpy(&type, p + 2 * RTE_ETHER_ADDR_LEN, sizeof(type));
+	if (type != RTE_BE16(RTE_ETHER_TYPE_IPV4) || ip->version_ihl != 0x45 ||
+	    (ip->fragment_offset &
+	     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+		return false;
+	tlen = rte_be_to_cpu_16(ip->total_length);
+	l4end = l3 + tlen;
+	proto = ip->next_proto_id;
+	if (l4end > end)
+		return false;
+	if (proto == IPPROTO_UDP) {
+		const struct rte_udp_hdr *uh = (const void *)h;
+
+		ulen = rte_be_to_cpu_16(uh->dgram_len);
+		if (l4 + sizeof(*uh) > l4end || ulen < sizeof(*uh) ||
+		    l4 + ulen > l4end ||
+		    uh->dst_port == RTE_BE16(NF_VXLAN_PORT))
+			return false;
+	} else if (proto == IPPROTO_TCP) {
+		const struct rte_tcp_hdr *th = (const void *)h;
+
+		if (!(l4 + sizeof(*th) <= l4end && l4 + sizeof(*th) <= rd))
+			return false;
+		ulen = (th->data_off >> 4) * 4u;
+		if (ulen < sizeof(*th) || l4 + ulen > l4end)
+			return false;
+		tcp_flags = th->tcp_flags;
+	} else {
+		return false;
+	}
+
+	memset(key, 0, sizeof(*key));
+	key->in_port = in_port;
+	key->flags = NF_KEY_F_IPV4;
+	key->ip_proto = proto;
+	key->eth_type = type;
+	/* Destination and source MAC are adjacent in both, and so are the
+	 * two ports, with which TCP and UDP both start. */
+	memcpy((uint8_t *)key + offsetof(struct nf_flow_key, dst_mac), p,
+	       2 * RTE_ETHER_ADDR_LEN);
+	key->tos = ip->type_of_service;
+	key->tcp_flags = tcp_flags;
+	memcpy((uint8_t *)key + offsetof(struct nf_flow_key, src_port), h,
+	       2 * sizeof(rte_be16_t));
+	memcpy(key->src_ip, &ip->src_addr, sizeof(ip->src_addr));
+	memcpy(key->dst_ip, &ip->dst_addr, sizeof(ip->dst_addr));
+	key->ttl = ip->time_to_live;
+
+	lay->outer_l3 = NF_OFF_NONE;
+	lay->outer_l4 = NF_OFF_NONE;
+	lay->vxlan = NF_OFF_NONE;
+	lay->l2 = 0;
+	lay->l3 = l3;
+	lay->l4 = l4;
+	lay->l3_len = tlen;
+	lay->vlan = NF_OFF_NONE;
+	return true;
+}
+
+/* The general walk, for what parse_fast() leaves. */
+static __rte_noinline int
+parse_walk(const uint8_t *p, uint32_t rd, uint32_t end, uint16_t in_port,
+	   struct nf_flow_key *key, struct nf_pkt_layout *lay)
+{
 	struct parse_state ps = {
-		.p = rte_pktmbuf_mtod(m, const uint8_t *),
-		.rd = RTE_MIN((uint32_t)rte_pktmbuf_data_len(m),
-			rte_pktmbuf_pkt_len(m)),
+		.p = p,
+		.rd = rd,
 		.key = key,
-		.lay = lay != NULL ? lay : &scratch,
+		.lay = lay,
 		.inner = false,
 	};
 
 	memset(key, 0, sizeof(*key));
 	key->in_port = in_port;
-	ps.lay->outer_l3 = NF_OFF_NONE;
-	ps.lay->outer_l4 = NF_OFF_NONE;
-	ps.lay->vxlan = NF_OFF_NONE;
-	layout_reset(ps.lay, 0);
-	return parse_eth(&ps, 0, rte_pktmbuf_pkt_len(m));
+	lay->outer_l3 = NF_OFF_NONE;
+	lay->outer_l4 = NF_OFF_NONE;
+	lay->vxlan = NF_OFF_NONE;
+	layout_reset(lay, 0);
+	return parse_eth(&ps, 0, end);
+}
+
+int
+nf_pkt_parse(const struct rte_mbuf *m, uint16_t in_port,
+	     struct nf_flow_key *key, struct nf_pkt_layout *lay)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t end = rte_pktmbuf_pkt_len(m);
+	uint32_t rd = RTE_MIN((uint32_t)rte_pktmbuf_data_len(m), end);
+	struct nf_pkt_layout scratch;
+
+	if (lay == NULL)
+		lay = &scratch;
+	if (likely(parse_fast(p, rd, end, in_port, key, lay)))
+		return NF_PKT_OK;
+	return parse_walk(p, rd, end, in_port, key, lay);
 }

@@ -197,22 +197,30 @@ snic_tbl_key_words(const struct nf_flow_key *mask)
 	return snic_mask_layout(mask, widx, wmask);
 }
 
-/* Compact key and its hash in one pass: a CRC32C chain over the words. */
-static inline uint32_t
-snic_tbl_compact_hash(const struct snic_tbl *t, const struct nf_flow_key *key,
-		      struct snic_ckey *ck)
+/* Compact key (nw words: t->nw) and its hash in one pass: a CRC32C chain
+ * over the words. */
+static __rte_always_inline uint32_t
+snic_compact_hash_nw(const struct snic_tbl *t, const struct nf_flow_key *key,
+		     struct snic_ckey *ck, const unsigned int nw)
 {
 	const nf_key_word_t *kw = (const nf_key_word_t *)key;
 	uint32_t h = 0;
 
-	for (unsigned int i = 0; i < t->nw; i++) {
+	for (unsigned int i = 0; i < nw; i++) {
 		ck->w[i] = kw[t->widx[i]] & t->wmask[i];
 		h = rte_hash_crc_8byte(ck->w[i], h);
 	}
 	return h;
 }
 
-static inline bool
+static inline uint32_t
+snic_tbl_compact_hash(const struct snic_tbl *t, const struct nf_flow_key *key,
+		      struct snic_ckey *ck)
+{
+	return snic_compact_hash_nw(t, key, ck, t->nw);
+}
+
+static __rte_always_inline bool
 snic_key_eq(const struct rte_flow *f, const struct snic_ckey *ck,
 	    unsigned int nw)
 {
@@ -518,19 +526,19 @@ snic_tbl_fini(struct snic_switch *sw)
  * compare keys. A second tag match, or a key in the second bucket, takes
  * the full search, which is rare by construction (see SNIC_BKT_SLOTS).
  */
-static inline void
-snic_tbl_lookup_one(const struct snic_tbl *t, const struct nf_flow_key *keys,
-		    uint32_t *idx, uint32_t *todo, struct rte_flow **rules)
+static __rte_always_inline void
+snic_tbl_lookup_nw(const struct snic_tbl *t, const struct nf_flow_key *keys,
+		   uint32_t *idx, uint32_t *todo, struct rte_flow **rules,
+		   const unsigned int nw)
 {
 	const struct snic_bkts *bk = __atomic_load_n(&t->bk, __ATOMIC_ACQUIRE);
 	struct snic_ckey mk[SNIC_BURST];
 	const struct snic_bkt *b[SNIC_BURST];
 	struct rte_flow *cand[SNIC_BURST];
 	uint32_t h[SNIC_BURST], n = *todo, left = 0;
-	unsigned int nw = t->nw;
 
 	for (uint32_t j = 0; j < n; j++) {
-		h[j] = snic_tbl_compact_hash(t, &keys[idx[j]], &mk[j]);
+		h[j] = snic_compact_hash_nw(t, &keys[idx[j]], &mk[j], nw);
 		b[j] = &bk->b[h[j] & bk->mask];
 		rte_prefetch0(b[j]);
 	}
@@ -559,6 +567,37 @@ snic_tbl_lookup_one(const struct snic_tbl *t, const struct nf_flow_key *keys,
 			idx[left++] = idx[j];
 	}
 	*todo = left;
+}
+
+/*
+ * With the compact key's length a constant, the gather-and-hash and the
+ * compare loops unroll and the loop counters go: ~27 of ~100 instructions
+ * per packet fewer for the 3 words of bench_fwd's IPv4/UDP rules
+ * (callgrind). Masks of up to 8 words get their own copy; longer ones
+ * (rare: VXLAN with outer addresses) take the loop.
+ */
+static void
+snic_tbl_lookup_one(const struct snic_tbl *t, const struct nf_flow_key *keys,
+		    uint32_t *idx, uint32_t *todo, struct rte_flow **rules)
+{
+	switch (t->nw) {
+#define SNIC_LOOKUP_NW(n) \
+	case n: \
+		snic_tbl_lookup_nw(t, keys, idx, todo, rules, n); \
+		break
+	SNIC_LOOKUP_NW(1);
+	SNIC_LOOKUP_NW(2);
+	SNIC_LOOKUP_NW(3);
+	SNIC_LOOKUP_NW(4);
+	SNIC_LOOKUP_NW(5);
+	SNIC_LOOKUP_NW(6);
+	SNIC_LOOKUP_NW(7);
+	SNIC_LOOKUP_NW(8);
+#undef SNIC_LOOKUP_NW
+	default:
+		snic_tbl_lookup_nw(t, keys, idx, todo, rules, t->nw);
+		break;
+	}
 }
 
 void
