@@ -162,6 +162,14 @@ int nf_pkt_parse(const struct rte_mbuf *m, uint16_t in_port,
 		 struct nf_flow_key *key, struct nf_pkt_layout *lay);
 
 /**
+ * nf_pkt_parse() without its fast path for the common untagged IPv4
+ * TCP/UDP frame: the general layer walk alone, same contract. For tests
+ * that check both give the same result on every frame.
+ */
+int nf_pkt_parse_walk(const struct rte_mbuf *m, uint16_t in_port,
+		      struct nf_flow_key *key, struct nf_pkt_layout *lay);
+
+/**
  * N-3: may the NIC forwarding table handle this packet? True only for
  * unicast (destination MAC not group) IPv4/IPv6 TCP or UDP — for VXLAN the
  * inner packet decides. ARP, ICMP, multicast, broadcast and the rest: false.

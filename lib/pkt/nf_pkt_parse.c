@@ -547,9 +547,9 @@ parse_walk(const uint8_t *p, uint32_t rd, uint32_t end, uint16_t in_port,
 	return parse_eth(&ps, 0, end);
 }
 
-int
-nf_pkt_parse(const struct rte_mbuf *m, uint16_t in_port,
-	     struct nf_flow_key *key, struct nf_pkt_layout *lay)
+static inline int
+parse(const struct rte_mbuf *m, uint16_t in_port, struct nf_flow_key *key,
+      struct nf_pkt_layout *lay, bool fast)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t end = rte_pktmbuf_pkt_len(m);
@@ -558,7 +558,21 @@ nf_pkt_parse(const struct rte_mbuf *m, uint16_t in_port,
 
 	if (lay == NULL)
 		lay = &scratch;
-	if (likely(parse_fast(p, rd, end, in_port, key, lay)))
+	if (fast && likely(parse_fast(p, rd, end, in_port, key, lay)))
 		return NF_PKT_OK;
 	return parse_walk(p, rd, end, in_port, key, lay);
+}
+
+int
+nf_pkt_parse(const struct rte_mbuf *m, uint16_t in_port,
+	     struct nf_flow_key *key, struct nf_pkt_layout *lay)
+{
+	return parse(m, in_port, key, lay, true);
+}
+
+int
+nf_pkt_parse_walk(const struct rte_mbuf *m, uint16_t in_port,
+		  struct nf_flow_key *key, struct nf_pkt_layout *lay)
+{
+	return parse(m, in_port, key, lay, false);
 }

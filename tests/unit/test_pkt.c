@@ -246,9 +246,13 @@ build(struct pkt *p, const enum layer *ls)
 	}
 }
 
+typedef int (*parser_t)(const struct rte_mbuf *m, uint16_t in_port,
+			struct nf_flow_key *key, struct nf_pkt_layout *lay);
+
+/* parse_exact() with the parser given. */
 static int
-parse_exact(const uint8_t *b, uint32_t len, struct nf_flow_key *k,
-	    struct nf_pkt_layout *lay)
+parse_exact_by(parser_t parser, const uint8_t *b, uint32_t len,
+	       struct nf_flow_key *k, struct nf_pkt_layout *lay)
 {
 	struct rte_mbuf m;
 	uint8_t *copy = malloc(len ? len : 1);
@@ -261,9 +265,16 @@ parse_exact(const uint8_t *b, uint32_t len, struct nf_flow_key *k,
 	m.data_len = len;
 	m.pkt_len = len;
 	m.nb_segs = 1;
-	rc = nf_pkt_parse(&m, IN_PORT, k, lay);
+	rc = parser(&m, IN_PORT, k, lay);
 	free(copy);
 	return rc;
+}
+
+static int
+parse_exact(const uint8_t *b, uint32_t len, struct nf_flow_key *k,
+	    struct nf_pkt_layout *lay)
+{
+	return parse_exact_by(nf_pkt_parse, b, len, k, lay);
 }
 
 /* Through a pool mbuf whose bytes past the frame are garbage. */
@@ -1007,6 +1018,75 @@ NF_TEST(test_fuzz)
 	printf("     fuzz: %u of 200000 mutated frames parsed ok\n", ok);
 }
 
+/*
+ * nf_pkt_parse()'s fast path (untagged IPv4 without options, unfragmented
+ * TCP/UDP) must give exactly the general walk's verdict, key and layout:
+ * frames of its shape with one header field set to an edge value (type,
+ * IHL, flags/offset, lengths, protocol, ports with 4789, TCP data offset)
+ * and cut anywhere, parsed both ways. Fails if the fast path accepts what
+ * the walk refuses, or fills one field differently.
+ */
+NF_TEST(test_fast_path_same)
+{
+	static const enum layer seeds[][MAX_LAYERS] = {
+		{ L_ETH, L_IP4, L_UDP, L_PAY },
+		{ L_ETH, L_IP4, L_TCP, L_PAY },
+		{ L_ETH, L_IP4, L_UDP, L_VXLAN, L_ETH, L_IP4, L_TCP },
+	};
+	/* Offsets of the fields the fast path decides on (untagged IPv4:
+	 * L3 at 14, L4 at 34) and values around their edges. */
+	static const struct { uint8_t off, len; } fields[] = {
+		{12, 2}, {14, 1}, {16, 2}, {20, 2}, {23, 1}, {36, 2}, {38, 2},
+		{46, 1},
+	};
+	static const uint16_t vals[] = {
+		0, 1, 7, 8, 19, 20, 21, 0x45, 0x46, 0x0800, 0x86dd, 0x8100,
+		0x2000, 0x4000, 0x1fff, 4789, 6, 17, 0x50, 0xf0, 0xffff,
+	};
+	struct nf_flow_key k, k2;
+	struct nf_pkt_layout lay, lay2;
+	unsigned int fast = 0, n = 0;
+	int before = nf_test_failed_checks;
+	struct pkt p;
+
+	for (int it = 0; it < 300000; it++) {
+		int rc, rc2;
+		uint16_t len;
+
+		build(&p, seeds[it % RTE_DIM(seeds)]);
+		if (it % 4 != 0) {
+			unsigned int f = rnd() % RTE_DIM(fields);
+			uint16_t v = rnd() & 1 ? vals[rnd() % RTE_DIM(vals)] :
+						 (uint16_t)rnd();
+
+			if (fields[f].off + fields[f].len <= p.len) {
+				if (fields[f].len == 2)
+					put16(p.b + fields[f].off, v);
+				else
+					p.b[fields[f].off] = (uint8_t)v;
+			}
+		}
+		len = rnd() % 3 ? p.len : rnd() % (p.len + 1);
+		rc = parse_exact_by(nf_pkt_parse, p.b, len, &k, &lay);
+		rc2 = parse_exact_by(nf_pkt_parse_walk, p.b, len, &k2, &lay2);
+		NF_CHECK_EQ(rc, rc2);
+		if (rc == NF_PKT_OK && rc2 == NF_PKT_OK) {
+			NF_CHECK_MEM(&k, &k2, sizeof(k));
+			NF_CHECK_MEM(&lay, &lay2, sizeof(lay));
+			fast += !(k.flags & NF_KEY_F_TUNNEL) &&
+				(k.ip_proto == IPPROTO_TCP ||
+				 k.ip_proto == IPPROTO_UDP);
+			n++;
+		}
+		if (nf_test_failed_checks != before)
+			return;
+	}
+	/* Most parsed frames were of the fast path's shape: it was tested. */
+	NF_CHECK(fast > n / 2);
+	printf("     fast path: %u of %u parsed frames had its shape, all "
+	       "equal to the walk's\n", fast, n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1019,6 +1099,7 @@ main(int argc, char **argv)
 		NF_CASE(test_truncation), NF_CASE(test_malformed),
 		NF_CASE(test_multiseg), NF_CASE(test_csum),
 		NF_CASE(test_hash), NF_CASE(test_fuzz),
+		NF_CASE(test_fast_path_same),
 	};
 	int rc;
 
