@@ -550,12 +550,28 @@ from_vm(struct vs_switch *vs, struct vs_burst *b, struct vs_pkt *p)
 	forward(vs, b, slot, p);
 }
 
+/* An outer address of the parser's key (IPv4 in the first 4 bytes). */
+static struct vs_ip
+outer_ip(const uint8_t *a, bool v6)
+{
+	struct vs_ip ip;
+	uint32_t v4;
+
+	if (v6) {
+		memcpy(ip.a, a, 16);
+		return ip;
+	}
+	memcpy(&v4, a, 4);
+	return vs_ip_from4(v4);
+}
+
 static void
 from_uplink(struct vs_switch *vs, struct vs_burst *b, int u,
 	    struct vs_pkt *p)
 {
 	const struct rte_ether_hdr *eth =
 		rte_pktmbuf_mtod(p->m, const struct rte_ether_hdr *);
+	const struct vs_ip *local;
 	struct vs_ip odst, osrc;
 
 	vs->stats.rx_uplink++;
@@ -569,19 +585,10 @@ from_uplink(struct vs_switch *vs, struct vs_burst *b, int u,
 			drop(vs, p->m, VS_DROP_UPLINK);
 		return;
 	}
-	if (p->k.flags & NF_KEY_F_OUTER_V6) {
-		memcpy(odst.a, p->k.outer_dst, 16);
-		memcpy(osrc.a, p->k.outer_src, 16);
-	} else {
-		uint32_t d, s;
-
-		memcpy(&d, p->k.outer_dst, 4);
-		memcpy(&s, p->k.outer_src, 4);
-		odst = vs_ip_from4(d);
-		osrc = vs_ip_from4(s);
-	}
-	if (vs_vtep_for(vs, &odst) == NULL ||
-	    !vs_ip_eq(&odst, vs_vtep_for(vs, &odst))) {
+	odst = outer_ip(p->k.outer_dst, p->k.flags & NF_KEY_F_OUTER_V6);
+	osrc = outer_ip(p->k.outer_src, p->k.flags & NF_KEY_F_OUTER_V6);
+	local = vs_vtep_for(vs, &odst);
+	if (local == NULL || !vs_ip_eq(&odst, local)) {
 		drop(vs, p->m, VS_DROP_UPLINK);
 		return;
 	}
